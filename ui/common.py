@@ -1,0 +1,84 @@
+"""Streamlit helpers shared by every page: cached encoders, the sidebar, safe text and URL state.
+
+Pages stay thin views over ``engine``; anything that needs Streamlit and is used by more than one
+page lives here.
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import Iterable
+
+import streamlit as st
+
+import engine
+from engine import ENCODER_NAMES, Encoder, EncoderUnavailable
+
+ENCODER_TITLES = {"static": "Static (GloVe)", "bilstm": "BiLSTM", "elmo": "ELMo", "bert": "BERT"}
+ENCODER_COLOURS = {"static": "#7f7f7f", "bilstm": "#1f77b4", "elmo": "#2ca02c", "bert": "#d62728"}
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$:])")
+
+
+def page_setup(title: str, icon: str = "🔎") -> None:
+    """Page config, shared sidebar, and the background warm-up (models, UMAP) on first visit."""
+    st.set_page_config(page_title=f"{title} · Contextual Embeddings Explorer", page_icon=icon, layout="wide")
+    from ui.warmup import start_warmup
+
+    start_warmup()
+    render_sidebar()
+
+
+@st.cache_resource(show_spinner=False)
+def _cached_encoder(name: str) -> Encoder:
+    return engine.load_encoder(name)
+
+
+def get_encoder(name: str) -> tuple[Encoder | None, str | None]:
+    """(encoder, None) when it loads, (None, reason) when its weights are missing or broken."""
+    try:
+        return _cached_encoder(name), None
+    except EncoderUnavailable as error:
+        return None, str(error)
+
+
+def available_encoders(names: Iterable[str] = ENCODER_NAMES) -> dict[str, Encoder]:
+    """The encoders that load, by name; the sidebar explains the others."""
+    return {name: encoder for name in names if (encoder := get_encoder(name)[0]) is not None}
+
+
+def render_sidebar() -> None:
+    """Every encoder with its one-line description, or why it is unavailable (no model is loaded for this)."""
+    from ui.warmup import encoder_status
+
+    with st.sidebar:
+        st.markdown("### Encoders")
+        for name in ENCODER_NAMES:
+            status, detail = encoder_status(name)
+            icon = {"ready": "🟢", "loading": "⏳", "unavailable": "🔴"}[status]
+            with st.expander(f"{icon} {ENCODER_TITLES[name]}", expanded=False):
+                if status == "unavailable":
+                    st.error(detail)
+                elif status == "loading":
+                    st.caption("Loading in the background…")
+                else:
+                    st.caption(detail)
+
+
+def escape_markdown(text: str) -> str:
+    """User text made inert for ``st.markdown``: HTML escaped and Markdown syntax backslashed."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def query_value(name: str, default: str = "") -> str:
+    """A query parameter of the page's URL (the shareable state), or ``default``."""
+    value = st.query_params.get(name)
+    return value if value is not None else default
+
+
+def set_query(**values: str | int | None) -> None:
+    """Write the view's state to the URL so it can be shared as a link (empty values are removed)."""
+    for key, value in values.items():
+        if value is None or value == "":
+            st.query_params.pop(key, None)
+        elif st.query_params.get(key) != str(value):
+            st.query_params[key] = str(value)

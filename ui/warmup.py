@@ -1,0 +1,48 @@
+"""Background warm-up: load every encoder and compile UMAP's numba code once per server process.
+
+Started by the first page view (never before the first paint), in a daemon thread, so users do not
+wait for model loading or UMAP's 10-27 s just-in-time compilation.
+"""
+from __future__ import annotations
+
+import threading
+
+import streamlit as st
+
+import engine
+from engine import ENCODER_NAMES, EncoderUnavailable
+
+
+class Warmup:
+    """What the warm-up thread has finished: per encoder "ready" or the reason it is unavailable."""
+
+    def __init__(self) -> None:
+        self.encoders: dict[str, tuple[str, str]] = {}
+        self.umap_ready = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="warmup", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        for name in ENCODER_NAMES:
+            try:
+                encoder = engine.load_encoder(name)
+                self.encoders[name] = ("ready", encoder.description)
+            except EncoderUnavailable as error:
+                self.encoders[name] = ("unavailable", str(error))
+        try:
+            from engine.projection import warm_up_umap
+        except ImportError:  # projection module not present yet
+            return
+        warm_up_umap()
+        self.umap_ready.set()
+
+
+@st.cache_resource(show_spinner=False)
+def start_warmup() -> Warmup:
+    """The one warm-up of this server process."""
+    return Warmup()
+
+
+def encoder_status(name: str) -> tuple[str, str]:
+    """("ready", description) | ("unavailable", reason) | ("loading", "")."""
+    return start_warmup().encoders.get(name, ("loading", ""))
