@@ -59,6 +59,7 @@ _DERIVED_FORMS = re.compile(r"--\s*\{[^{}]*\}\s*,?\s*(?:(?:[a-z]{1,4}\.\s*)+|(?=
 _CROSS_REFERENCE = re.compile(r"\b(?:See(?: also| under)?|Cf\.|Same as)\s+\{[^{}]*\}[^.;]*[.;]?")
 _ATTRIBUTION = re.compile(r"(?:^|\s)--\s?(?=[A-Z0-9])\S.*$")
 _BRACKETED = re.compile(r"\[[^\[\]]*\]")
+_EDITORIAL_WORDS = re.compile(r"\[([A-Za-z][\w' ]*)\](?=\s+[a-z])")  # "[Man] starts ...": words added to a quote
 _HEADWORD_MARKUP = re.compile(r'[*"`]')
 _CHAR_CODE = re.compile(r"\[([^\s\[\]]{1,8})\]")
 _ACCENTS = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", "=": "\u0304",
@@ -162,6 +163,7 @@ def _clean_gcide_text(text: str) -> str:
     text = _DERIVED_FORMS.sub("", text)
     text = _CROSS_REFERENCE.sub("", text)
     text = _CHAR_CODE.sub(_character, text)
+    text = _EDITORIAL_WORDS.sub(r"\1", text)
     text = _BRACKETED.sub("", text)
     text = re.sub(r"\{([^{}]*)\}", lambda m: _HEADWORD_MARKUP.sub("", m.group(1)), text)
     text = _SUBJECT_LABEL.sub("", text)
@@ -182,3 +184,67 @@ def _character(code: "re.Match[str]") -> str:
         return unicodedata.lookup(f"GREEK {case} LETTER {name.upper()}")
     except KeyError:
         return code.group(0)
+
+
+# --- fortunes, EWT, SemCor, GAP ----------------------------------------------------------------------------
+
+_FORTUNE_SKIP = frozenset({"ascii-art", "translate-me"})
+_FORTUNE_ATTRIBUTION = re.compile(r"^\s*--\s")
+
+
+def fortune_documents() -> Iterator[Document]:
+    """Each fortune cookie is a document; paragraphs are separated by blank lines."""
+    for path in sorted(FORTUNES_DIR.iterdir()):
+        if path.is_file() and not path.is_symlink() and path.suffix != ".dat" and path.name not in _FORTUNE_SKIP:
+            cookies = path.read_text(encoding="utf-8", errors="replace").split("\n%\n")
+            for number, cookie in enumerate(cookies):
+                paragraphs = _fortune_paragraphs(cookie)
+                if paragraphs:
+                    yield Document(f"fortunes:{path.name}:{number}", paragraphs)
+
+
+def _fortune_paragraphs(cookie: str) -> tuple[str, ...]:
+    """Blank-line separated paragraphs, lines joined, attribution lines left out."""
+    lines = [line for line in cookie.split("\n") if not _FORTUNE_ATTRIBUTION.match(line) and line != "%"]
+    paragraphs = "\n".join(lines).split("\n\n")
+    return tuple(" ".join(p.split()) for p in paragraphs if p.strip())
+
+
+def ewt_documents() -> Iterator[Document]:
+    """EWT train sentences grouped by document (the sent_id without its sentence number)."""
+    sentences = _ewt_sentences(EWT_TRAIN)
+    for doc_id, group in groupby(sentences, key=lambda pair: pair[0]):
+        yield Document(f"ewt:{doc_id}", tuple(text for _, text in group))
+
+
+def _ewt_sentences(path: Path) -> Iterator[tuple[str, str]]:
+    """(document id, raw text) of each sentence in a CoNLL-U file."""
+    doc_id = ""
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith("# sent_id = "):
+                doc_id = line.removeprefix("# sent_id = ").strip().rsplit("-", 1)[0]
+            elif line.startswith("# text = "):
+                yield doc_id, line.removeprefix("# text = ").strip()
+
+
+def semcor_documents() -> Iterator[Document]:
+    """SemCor brown1 texts; multiword tokens are opened up and PTB quote marks made plain."""
+    with SEMCOR.open(encoding="utf-8") as lines:
+        records = (json.loads(line) for line in lines if line.strip())
+        for doc_id, group in groupby(records, key=lambda record: record["doc"]):
+            yield Document(f"semcor:{doc_id}", tuple(_semcor_text(r["tokens"]) for r in group))
+
+
+def _semcor_text(tokens: list[str]) -> str:
+    """Raw-looking text from SemCor tokens (``took_place`` -> ``took place``, `````` -> ``"``)."""
+    plain = {"``": '"', "''": '"'}
+    return " ".join(plain.get(token, token.replace("_", " ")) for token in tokens)
+
+
+def gap_documents() -> Iterator[Document]:
+    """Each GAP Wikipedia snippet (development and validation) is a document."""
+    for path in GAP_FILES:
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+                yield Document(f"gap:{row['ID']}", (row["Text"],))

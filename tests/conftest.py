@@ -1,0 +1,26 @@
+"""Shared fixtures: a Streamlit server and a headless Chromium, both started once per test session."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import CHROMIUM, CHROMIUM_FLAGS, StreamlitServer, browser_unavailable_reason
+
+
+@pytest.fixture(scope="session")
+def app_server():
+    server = StreamlitServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    reason = browser_unavailable_reason()
+    if reason:
+        pytest.skip(f"browser test skipped: {reason}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
