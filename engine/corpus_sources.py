@@ -54,7 +54,11 @@ _SOURCE_TAG = re.compile(
 _QUOTE_INDENT = 40  # attribution lines continue right-aligned at column 50; quotations start at 12
 _SENSE_MARK = re.compile(r"^(?:\d+\.|\([a-z]\))\s*")
 _SECTION_LABEL = re.compile(r"^(?:Note|Usage|Specifically|Hence):\s*")
-_SUBJECT_LABEL = re.compile(r"\((?:[A-Z][\w.]*(?:\s*(?:&|,|and)\s*)?)+\)\s*")
+_SUBJECT_LABEL = re.compile(r"\((?:[A-Z][\w.]*(?:\s*(?:&|,|and)\s*|\s+)?)+\)\s*")  # (Zool.), (R. C. Ch.)
+_HEADER_REST = re.compile(  # a headword or pronunciation that wrapped onto a definition line, and its "n."
+    r'^(?:.*\\[^\\]*\\\s*(?:\([^()]*\))?|\([^()]*[*`"\[][^()]*\))[\s,]*(?:(?:[a-z]{1,5}\.|&)[\s,]*)*'
+)
+_POS_SWITCH = re.compile(r"--\s*(?:[a-z]{1,5}\.\s*)+(?=[A-Z])")  # "... Elasmobranchii. -- n. One of ..."
 _DERIVED_FORMS = re.compile(r"--\s*\{[^{}]*\}\s*,?\s*(?:(?:[a-z]{1,4}\.\s*)+|(?=--))")
 _CROSS_REFERENCE = re.compile(r"\b(?:See(?: also| under)?|Cf\.|Same as)\s+\{[^{}]*\}[^.;]*[.;]?")
 _ATTRIBUTION = re.compile(r"(?:^|\s)--\s?(?=[A-Z0-9])\S.*$")
@@ -158,9 +162,9 @@ def _is_open(header: str) -> bool:
 
 def _clean_gcide_text(text: str) -> str:
     """Plain prose from one paragraph of GCIDE markup."""
-    text = _SENSE_MARK.sub("", text)
+    text = _HEADER_REST.sub("", _SENSE_MARK.sub("", text))
     text = _SECTION_LABEL.sub("", text)
-    text = _DERIVED_FORMS.sub("", text)
+    text = _POS_SWITCH.sub("", _DERIVED_FORMS.sub("", text))
     text = _CROSS_REFERENCE.sub("", text)
     text = _CHAR_CODE.sub(_character, text)
     text = _EDITORIAL_WORDS.sub(r"\1", text)
@@ -190,6 +194,8 @@ def _character(code: "re.Match[str]") -> str:
 
 _FORTUNE_SKIP = frozenset({"ascii-art", "translate-me"})
 _FORTUNE_ATTRIBUTION = re.compile(r"^\s*--\s")
+_OVERSTRIKE = re.compile(r"_+\x08+|[^\x08]\x08")  # nroff underlining: "_\bW" is an underlined W
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def fortune_documents() -> Iterator[Document]:
@@ -204,7 +210,8 @@ def fortune_documents() -> Iterator[Document]:
 
 
 def _fortune_paragraphs(cookie: str) -> tuple[str, ...]:
-    """Blank-line separated paragraphs, lines joined, attribution lines left out."""
+    """Blank-line separated paragraphs, lines joined, attribution lines and terminal control codes left out."""
+    cookie = _CONTROL.sub("", _OVERSTRIKE.sub("", cookie))
     lines = [line for line in cookie.split("\n") if not _FORTUNE_ATTRIBUTION.match(line) and line != "%"]
     paragraphs = "\n".join(lines).split("\n\n")
     return tuple(" ".join(p.split()) for p in paragraphs if p.strip())

@@ -29,7 +29,7 @@ def _factory(name: str) -> Callable[[], Encoder]:
         from engine.bert import BertEncoder
 
         return BertEncoder
-    raise ValueError(f"Unknown encoder '{name}'; choose one of {', '.join(ENCODER_NAMES)}.")
+    raise AssertionError(name)
 
 
 def load_encoder(name: str) -> Encoder:
@@ -37,6 +37,8 @@ def load_encoder(name: str) -> Encoder:
 
     Raises ``EncoderUnavailable`` when its weights are missing or broken (the message says how to fix it).
     """
+    if name not in ENCODER_NAMES:
+        raise ValueError(f"Unknown encoder '{name}'; choose one of {', '.join(ENCODER_NAMES)}.")
     with _lock:
         if name not in _loaded:
             try:
@@ -44,7 +46,5 @@ def load_encoder(name: str) -> Encoder:
             except EncoderUnavailable:
                 raise
             except (OSError, ValueError, KeyError, RuntimeError) as error:
-                if isinstance(error, ValueError) and name not in ENCODER_NAMES:
-                    raise
                 raise EncoderUnavailable(f"The {name} encoder failed to load: {error}") from error
         return _loaded[name]

@@ -1,0 +1,428 @@
+"""Train the BiLSTM or the ELMo encoder as a bidirectional language model (ELMo's objective), on CPU.
+
+``python -m engine.train {bilstm,elmo} [--minutes N] [--threads N] [--quick] [--resume] [--out DIR]``
+
+* Objective: sentences are framed ``<S> w1 .. wn </S>``; at every position of the top LSTM layer the forward
+  half predicts the next token (positions 0..n predict w1..wn, </S>) and the backward half the previous one
+  (positions 1..n+1 predict <S>, w1..wn). Both directions share one adaptive softmax, as ELMo ties its softmax.
+* Targets: the ``vocab_size`` most frequent lower-cased words of train.txt after ids 0, 1, 2 = <S>, </S>, <unk>
+  (frequent ids first, as the adaptive softmax wants). Inputs keep their case (ELMo reads characters; the
+  GloVe lookup lower-cases by itself). Perplexities count <unk> as a word, so they compare only at equal vocab.
+* Tokens seen count the predicted positions of one direction: words plus one boundary per sentence.
+* Batches hold sentences of similar length up to ``batch_tokens`` framed tokens, in a shuffled order fixed by
+  (seed, epoch), so a resumed run continues with the very next batch.
+* Learning rate: Adam with linear warm-up, then a cosine decay to ``final_lr_fraction`` over the budget
+  (``--minutes`` of training in total, across resumes), so a run that ends by its budget ends annealed.
+* Every ``save_minutes`` and at the end: dev perplexity per direction on the first ``dev_tokens`` tokens of
+  dev.txt (at the end: on all of dev.txt), the resumable state ``runs/<name>/state.pt`` (loaded back with
+  ``weights_only=True``) and the shipped checkpoint ``engine/weights/<name>`` (model weights without the
+  softmax, safetensors + JSON model card, fp16 only if fp32 would exceed 20 MB).
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import math
+import os
+import shlex
+import sys
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+from tqdm import tqdm
+
+from engine.checkpoints import WEIGHTS_DIR, checkpoint_paths, save_checkpoint
+from engine.recurrent import BiLanguageModel
+from engine.settings import PROJECT_ROOT
+
+MODEL_NAMES = ("bilstm", "elmo")
+SPECIALS = ("<S>", "</S>", "<unk>")
+BOS, EOS, UNK = 0, 1, 2
+MAX_FILE_BYTES = 20 * 1024 * 1024
+RUNS_DIR = PROJECT_ROOT / "runs"
+CORPUS_DIR = PROJECT_ROOT / "data" / "corpus"
+OBJECTIVE = ("bidirectional LM: forward half of the top layer predicts the next word, backward half the "
+             "previous one; one shared adaptive softmax over the lower-cased vocabulary")
+
+
+@dataclass(frozen=True)
+class Hyper:
+    """Training hyperparameters (recorded in the model card)."""
+
+    vocab_size: int = 20_000
+    batch_tokens: int = 2_000
+    learning_rate: float = 2e-3
+    warmup_steps: int = 200
+    final_lr_fraction: float = 0.1
+    grad_clip: float = 1.0
+    dropout: float = 0.1
+    dev_tokens: int = 50_000
+    save_minutes: float = 10.0
+    max_steps: int = 0  # 0: stop on the time budget only
+    seed: int = 0
+
+
+QUICK = Hyper(vocab_size=1_000, batch_tokens=400, learning_rate=5e-3, warmup_steps=0, dev_tokens=2_000,
+              save_minutes=60.0, max_steps=40)
+
+# Tiny architectures for --quick: same code paths (clipping, projection, residuals), seconds to train.
+QUICK_BILSTM = {"hidden": 32, "layers": 2}
+QUICK_ELMO_LSTM = {"dim": 64, "projection_dim": 32}
+QUICK_ELMO_FILTERS = [[1, 8], [2, 8], [3, 16]]
+
+
+# --- data --------------------------------------------------------------------------------------------------
+
+def load_lines(path: Path) -> list[str]:
+    """The non-empty lines (sentences, tokens joined by single spaces) of train.txt or dev.txt."""
+    with Path(path).open(encoding="utf-8") as handle:
+        return [line.rstrip("\n") for line in handle if line.strip()]
+
+
+def line_lengths(lines: list[str]) -> np.ndarray:
+    """Number of words of each line."""
+    return np.fromiter((line.count(" ") + 1 for line in lines), dtype=np.int64, count=len(lines))
+
+
+def head_lines(lines: list[str], max_tokens: int) -> list[str]:
+    """The first lines holding at most ``max_tokens`` words in all (a fixed dev subset)."""
+    ends = np.cumsum(line_lengths(lines))
+    return lines[: int(np.searchsorted(ends, max_tokens, side="right"))]
+
+
+class Vocabulary:
+    """Target ids: <S>, </S>, <unk>, then lower-cased words by decreasing train frequency."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+        self.index = {word: i for i, word in enumerate(words)}
+
+    @classmethod
+    def build(cls, lines: list[str], size: int) -> "Vocabulary":
+        counts = Counter(word for line in lines for word in line.lower().split(" "))
+        return cls(list(SPECIALS) + [word for word, _ in counts.most_common(size)])
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def framed_ids(self, batch: list[list[str]]) -> torch.Tensor:
+        """(B, T) target ids of <S> w1..wn </S> per sentence, right-padded with <unk> (never read)."""
+        ids = torch.full((len(batch), max(len(words) for words in batch) + 2), UNK, dtype=torch.long)
+        for row, words in enumerate(batch):
+            ids[row, : len(words) + 2] = torch.tensor([BOS] + [self.index.get(w.lower(), UNK) for w in words] + [EOS])
+        return ids
+
+
+def length_batches(lengths: np.ndarray, batch_tokens: int, seed: int, epoch: int) -> list[np.ndarray]:
+    """Sentence indices grouped by similar length (ties broken at random), in a shuffled batch order.
+
+    A batch holds as many sentences as fit ``batch_tokens`` framed tokens (at least one); the same
+    (seed, epoch) always gives the same batches, which makes the position in an epoch resumable.
+    """
+    rng = np.random.default_rng([seed, epoch])
+    order = np.lexsort((rng.random(len(lengths)), lengths))
+    batches, current = [], []
+    for index in order.tolist():
+        if current and (len(current) + 1) * (lengths[index] + 2) > batch_tokens:
+            batches.append(np.array(current))
+            current = []
+        current.append(index)
+    if current:
+        batches.append(np.array(current))
+    rng.shuffle(batches)
+    return batches
+
+
+# --- model -------------------------------------------------------------------------------------------------
+
+def build_model(name: str, quick: bool, dropout: float) -> tuple[BiLanguageModel, dict]:
+    """A fresh model and its config (the BiLSTMConfig fields or the ELMo options), as the card stores it."""
+    if name == "bilstm":
+        from engine.bilstm import BiLSTMConfig, GloveBiLM
+
+        config = BiLSTMConfig(dropout=dropout, **(QUICK_BILSTM if quick else {}))
+        return GloveBiLM(config), asdict(config)
+    return model_from_config(name, elmo_options(quick), dropout), elmo_options(quick)
+
+
+def elmo_options(quick: bool) -> dict:
+    """SMALL_OPTIONS, or a tiny variant of it for --quick."""
+    from engine.elmo import SMALL_OPTIONS
+
+    options = copy.deepcopy(SMALL_OPTIONS)
+    if quick:
+        options["lstm"].update(QUICK_ELMO_LSTM)
+        options["char_cnn"]["filters"] = QUICK_ELMO_FILTERS
+    return options
+
+
+def model_from_config(name: str, config: dict, dropout: float) -> BiLanguageModel:
+    """Rebuild a model from the config stored in a run state or model card."""
+    if name == "bilstm":
+        from engine.bilstm import BiLSTMConfig, GloveBiLM
+
+        return GloveBiLM(BiLSTMConfig(**{**config, "dropout": dropout}))
+    from engine.elmo import ElmoBiLM
+
+    return ElmoBiLM(config, dropout=dropout)
+
+
+def adaptive_cutoffs(n_classes: int) -> list[int]:
+    """Cluster boundaries of the adaptive softmax: a head of about 2,000 words, then two tails."""
+    return sorted({min(2_000, n_classes // 4), min(10_000, n_classes // 2)})
+
+
+class LMHead(nn.Module):
+    """Dropout on the top layer, then the adaptive softmax shared by both directions."""
+
+    def __init__(self, hidden: int, n_classes: int, dropout: float) -> None:
+        super().__init__()
+        self.dropout = nn.Dropout(dropout)
+        self.softmax = nn.AdaptiveLogSoftmaxWithLoss(hidden, n_classes, adaptive_cutoffs(n_classes), div_value=4.0)
+
+    def forward(self, hidden: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        """Log-probability of each target."""
+        return self.softmax(self.dropout(hidden), targets).output
+
+
+def direction_log_probs(model: BiLanguageModel, head: LMHead, batch: list[list[str]],
+                        ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Log-probabilities of the forward targets (next tokens) and the backward targets (previous tokens)."""
+    raw, lengths = model.prepare(batch)
+    top = model.contextualize(model.embed(raw, lengths), lengths)[-1]
+    forward, backward = top.chunk(2, dim=-1)
+    steps = torch.arange(top.shape[1])[None, :]
+    forward_mask = steps < (lengths - 1)[:, None]  # positions 0..n
+    backward_mask = (steps >= 1) & (steps < lengths[:, None])  # positions 1..n+1
+    next_ids = nn.functional.pad(ids[:, 1:], (0, 1), value=UNK)
+    previous_ids = nn.functional.pad(ids[:, :-1], (1, 0), value=UNK)
+    hidden = torch.cat([forward[forward_mask], backward[backward_mask]])
+    log_probs = head(hidden, torch.cat([next_ids[forward_mask], previous_ids[backward_mask]]))
+    n_forward = int(forward_mask.sum())
+    return log_probs[:n_forward], log_probs[n_forward:]
+
+
+# --- training ----------------------------------------------------------------------------------------------
+
+@dataclass
+class Progress:
+    """Where a run stands; saved with the state so that --resume continues from here."""
+
+    epoch: int = 0
+    batch: int = 0  # next batch of the epoch
+    step: int = 0
+    tokens_seen: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where a run reads its corpus and writes its state and its shipped checkpoint."""
+
+    run_dir: Path
+    export_stem: Path
+    corpus_dir: Path
+
+    @property
+    def state(self) -> Path:
+        return self.run_dir / "state.pt"
+
+    @property
+    def vocab(self) -> Path:
+        return self.run_dir / "vocab.json"
+
+    @property
+    def metrics(self) -> Path:
+        return self.run_dir / "metrics.jsonl"
+
+
+class Trainer:
+    """One training run: the model, its softmax and optimizer, the data, and the progress made."""
+
+    def __init__(self, name: str, config: dict, model: BiLanguageModel, vocab: Vocabulary, hyper: Hyper,
+                 paths: Paths, command: str) -> None:
+        self.name, self.config, self.model, self.vocab = name, config, model, vocab
+        self.hyper, self.paths, self.command = hyper, paths, command
+        self.head = LMHead(model.width // 2, len(vocab), hyper.dropout)
+        self.optimizer = torch.optim.Adam(self.parameters(), lr=hyper.learning_rate)
+        self.progress = Progress()
+        self.train_lines = load_lines(paths.corpus_dir / "train.txt")
+        self.train_lengths = line_lengths(self.train_lines)
+        self.dev_lines = load_lines(paths.corpus_dir / "dev.txt")
+        self.corpus = json.loads((paths.corpus_dir / "sources.json").read_text(encoding="utf-8"))
+        self.dev = {"forward": math.nan, "backward": math.nan}
+
+    def parameters(self) -> list[nn.Parameter]:
+        return list(self.model.parameters()) + list(self.head.parameters())
+
+    # one step
+
+    def learning_rate(self, budget_seconds: float) -> float:
+        """Linear warm-up, then cosine decay over the fraction of the budget (time or steps) spent."""
+        hyper, progress = self.hyper, self.progress
+        spent = progress.seconds / budget_seconds
+        if hyper.max_steps:
+            spent = max(spent, progress.step / hyper.max_steps)
+        warmup = min(1.0, (progress.step + 1) / hyper.warmup_steps) if hyper.warmup_steps else 1.0
+        decay = hyper.final_lr_fraction + (1 - hyper.final_lr_fraction) * 0.5 * (1 + math.cos(math.pi * min(spent, 1.0)))
+        return hyper.learning_rate * warmup * decay
+
+    def step(self, batch: list[list[str]], learning_rate: float) -> tuple[float, float]:
+        """One Adam update on a batch; mean negative log-likelihood per direction."""
+        for group in self.optimizer.param_groups:
+            group["lr"] = learning_rate
+        forward, backward = direction_log_probs(self.model, self.head, batch, self.vocab.framed_ids(batch))
+        loss = -torch.cat([forward, backward]).mean()
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        nn.utils.clip_grad_norm_(self.parameters(), self.hyper.grad_clip)
+        self.optimizer.step()
+        return -float(forward.mean()), -float(backward.mean())
+
+    # measuring
+
+    def evaluate(self, lines: list[str]) -> dict[str, float]:
+        """Perplexity per direction on ``lines`` (dropout off)."""
+        self.model.eval(), self.head.eval()
+        totals = np.zeros(2)
+        count = 0
+        with torch.inference_mode():
+            for indices in length_batches(line_lengths(lines), self.hyper.batch_tokens, self.hyper.seed, 0):
+                batch = [lines[i].split(" ") for i in indices]
+                forward, backward = direction_log_probs(self.model, self.head, batch, self.vocab.framed_ids(batch))
+                totals -= [float(forward.sum()), float(backward.sum())]
+                count += len(forward)
+        self.model.train(), self.head.train()
+        return {"forward": math.exp(totals[0] / count), "backward": math.exp(totals[1] / count)}
+
+    def record(self, event: str, **values: object) -> None:
+        """Append a line to runs/<name>/metrics.jsonl (the tests read the dev perplexities there)."""
+        entry = {"event": event, **asdict(self.progress), **values}
+        with self.paths.metrics.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(entry) + "\n")
+
+    # saving
+
+    def state(self) -> dict:
+        return {
+            "model": self.model.state_dict(),
+            "head": self.head.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "progress": asdict(self.progress),
+            "config": self.config,
+            "rng": torch.get_rng_state(),
+        }
+
+    def save_state(self) -> None:
+        """Write the resumable state atomically (a crash mid-write leaves the previous one)."""
+        partial = self.paths.state.with_suffix(".partial")
+        torch.save(self.state(), partial)
+        os.replace(partial, self.paths.state)
+
+    def restore(self) -> None:
+        """Continue from runs/<name>/state.pt (tensors and plain values only: weights_only=True)."""
+        state = torch.load(self.paths.state, weights_only=True)
+        self.model.load_state_dict(state["model"])
+        self.head.load_state_dict(state["head"])
+        self.optimizer.load_state_dict(state["optimizer"])
+        self.progress = Progress(**state["progress"])
+        torch.set_rng_state(state["rng"])
+
+    def card(self, dev_tokens: int) -> dict:
+        """The model card shipped beside the weights."""
+        n_params = sum(p.numel() for p in self.model.parameters())
+        return {
+            "config": self.config,
+            "corpus": describe_corpus(self.corpus),
+            "corpus_sources": self.corpus,
+            "objective": OBJECTIVE,
+            "vocabulary": {"size": len(self.vocab), "lower_cased": True, "specials": list(SPECIALS)},
+            "parameters": n_params,
+            "tokens_seen": self.progress.tokens_seen,
+            "steps": self.progress.step,
+            "epochs": round(self.progress.epoch + self.progress.batch / max(1, self.epoch_size()), 3),
+            "dev_perplexity": {k: round(v, 2) for k, v in self.dev.items()},
+            "dev_tokens": dev_tokens,
+            "training_minutes": round(self.progress.seconds / 60, 1),
+            "hyperparameters": asdict(self.hyper),
+            "command": self.command,
+            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
+
+    def epoch_size(self) -> int:
+        return len(length_batches(self.train_lengths[:0], 1, 0, 0)) or self._epoch_batches
+
+    def export(self, dev_tokens: int) -> None:
+        """Ship the model weights (no softmax) and the card, replacing both files at once."""
+        state = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+        half = sum(v.numel() * v.element_size() for v in state.values()) > MAX_FILE_BYTES
+        stem = self.paths.export_stem
+        partial = stem.with_name(stem.name + ".partial")
+        save_checkpoint(partial, state, self.card(dev_tokens), half=half)
+        for written, final in zip(checkpoint_paths(partial), checkpoint_paths(stem)):
+            os.replace(written, final)
+
+    def checkpoint(self, final: bool = False) -> None:
+        """Measure dev perplexity, save the resumable state and ship the checkpoint."""
+        dev_lines = self.dev_lines if final else head_lines(self.dev_lines, self.hyper.dev_tokens)
+        self.dev = self.evaluate(dev_lines)
+        dev_tokens = int(line_lengths(dev_lines).sum()) + len(dev_lines)
+        self.record("final" if final else "dev", dev_perplexity=self.dev, dev_tokens=dev_tokens)
+        self.save_state()
+        self.export(dev_tokens)
+        tqdm.write(f"[{self.name}] step {self.progress.step:,}, {self.progress.tokens_seen:,} tokens, "
+                   f"{self.progress.seconds / 60:.1f} min: dev perplexity forward {self.dev['forward']:.1f}, "
+                   f"backward {self.dev['backward']:.1f} on {dev_tokens:,} tokens; saved {self.paths.export_stem}")
+
+    # the loop
+
+    def run(self, minutes: float) -> None:
+        """Train until the time budget (or max_steps) is spent, checkpointing every save_minutes."""
+        budget, hyper = minutes * 60, self.hyper
+        if self.progress.step == 0:
+            self.dev = self.evaluate(head_lines(self.dev_lines, hyper.dev_tokens))
+            self.record("start", dev_perplexity=self.dev)
+        bar = tqdm(desc=self.name, unit="tok", unit_scale=True, initial=self.progress.tokens_seen,
+                   mininterval=1 if sys.stderr.isatty() else 60, dynamic_ncols=True)
+        last_save, losses = self.progress.seconds, np.full(2, np.nan)
+        self.model.train(), self.head.train()
+        while not self.finished(budget):
+            batches = length_batches(self.train_lengths, hyper.batch_tokens, hyper.seed, self.progress.epoch)
+            self._epoch_batches = len(batches)
+            while self.progress.batch < len(batches) and not self.finished(budget):
+                started = time.perf_counter()
+                batch = [self.train_lines[i].split(" ") for i in batches[self.progress.batch]]
+                step_losses = np.array(self.step(batch, self.learning_rate(budget)))
+                losses = step_losses if np.isnan(losses).any() else 0.98 * losses + 0.02 * step_losses
+                tokens = sum(len(words) + 1 for words in batch)
+                self.progress = replace(self.progress, batch=self.progress.batch + 1, step=self.progress.step + 1,
+                                        tokens_seen=self.progress.tokens_seen + tokens,
+                                        seconds=self.progress.seconds + time.perf_counter() - started)
+                bar.update(tokens)
+                bar.set_postfix(loss=f"{losses[0]:.2f}/{losses[1]:.2f}",
+                                dev_ppl=f"{self.dev['forward']:.0f}/{self.dev['backward']:.0f}", refresh=False)
+                if self.progress.seconds - last_save >= hyper.save_minutes * 60:
+                    self.timed(self.checkpoint)
+                    last_save = self.progress.seconds
+            if self.progress.batch >= len(batches):
+                self.progress = replace(self.progress, epoch=self.progress.epoch + 1, batch=0)
+        bar.close()
+        self.record("train_loss", forward=float(losses[0]), backward=float(losses[1]))
+        self.checkpoint(final=True)
+
+    def timed(self, action) -> None:
+        """Run ``action`` and count its time against the budget (dev checks and saves are part of training)."""
+        started = time.perf_counter()
+        action()
+        self.progress = replace(self.progress, seconds=self.progress.seconds + time.perf_counter() - started)
+
+    def finished(self, budget_seconds: float) -> bool:
+        steps_done = bool(self.hyper.max_steps) and self.progress.step >= self.hyper.max_steps
+        return steps_done or self.progress.seconds >= budget_seconds
