@@ -9,6 +9,8 @@ from engine import InputTooLong
 from engine.similarity import DemoInputError, check_demo_input, word_similarity
 from ui.common import ENCODER_COLOURS, ENCODER_TITLES, available_encoders, page_setup, query_value, set_query
 
+MAX_CHARS = 20_000  # per sentence box; longer pastes are cut by the widget, which says so
+
 page_setup("Home", "🧭")
 
 st.title("Contextual Embeddings Explorer")
@@ -37,8 +39,8 @@ st.caption("The cosine similarity of the word's two vectors, per encoder and lay
 
 with st.form("demo"):
     left, right = st.columns(2)
-    first = left.text_area("First sentence", query_value("a", "I deposited the cheque at the bank this morning."), max_chars=2000)
-    second = right.text_area("Second sentence", query_value("b", "We had a picnic on the grassy bank of the river."), max_chars=2000)
+    first = left.text_area("First sentence", query_value("a", "I deposited the cheque at the bank this morning."), max_chars=MAX_CHARS)
+    second = right.text_area("Second sentence", query_value("b", "We had a picnic on the grassy bank of the river."), max_chars=MAX_CHARS)
     word = st.text_input("Shared word", query_value("word", "bank"), max_chars=100)
     st.form_submit_button("Compare")
 
