@@ -118,7 +118,7 @@ def _prepare(source: str, document: Document, dev_share: float) -> PreparedDocum
 
 def sentence_tokens(paragraph: str) -> Iterator[list[str]]:
     """The kept sentences of a paragraph, tokenized, long ones cut at clause boundaries."""
-    for sentence in split_sentences(_URL.sub(" ", paragraph)):
+    for sentence in split_sentences(_PTB_QUOTE.sub('"', _URL.sub(" ", paragraph))):
         for piece in _fit_length(tokenize(sentence)):
             if MIN_TOKENS <= len(piece) and _mostly_letters(piece):
                 yield piece
@@ -133,6 +133,7 @@ _ABBREVIATION = re.compile(
     r"Sept|Oct|Nov|Dec)\."
 )
 _URL = re.compile(r"\S*(?:https?:|www\.)\S*")
+_PTB_QUOTE = re.compile(r"``|''")  # SemCor and GAP write quotation marks the Penn Treebank way
 _CLAUSE_ENDS = frozenset({";", ":"})
 
 

@@ -52,15 +52,19 @@ _SOURCE_TAG = re.compile(
     r"\[([\w .,+\n]*\b(?:Webster|WordNet|PJC|Century|RDH|RHUD|MW10|MI11|AS|RP)\b[\w .,+\n]*)\]"
 )
 _QUOTE_INDENT = 40  # attribution lines continue right-aligned at column 50; quotations start at 12
-_SENSE_MARK = re.compile(r"^(?:\d+\.|\([a-z]\))\s*")
+_SENSE_MARK = re.compile(r"^(?:\d+\.|\([a-z\d]\))\s*")
 _SECTION_LABEL = re.compile(r"^(?:Note|Usage|Specifically|Hence):\s*")
 _SUBJECT_LABEL = re.compile(r"\((?:[A-Z][\w.]*(?:\s*(?:&|,|and)\s*|\s+)?)+\)\s*")  # (Zool.), (R. C. Ch.)
 _HEADER_REST = re.compile(  # a headword or pronunciation that wrapped onto a definition line, and its "n."
     r'^(?:.*\\[^\\]*\\\s*(?:\([^()]*\))?|\([^()]*[*`"\[][^()]*\))[\s,]*(?:(?:[a-z]{1,5}\.|&)[\s,]*)*'
 )
-_POS_SWITCH = re.compile(r"--\s*(?:[a-z]{1,5}\.\s*)+(?=[A-Z])")  # "... Elasmobranchii. -- n. One of ..."
+_POS_SWITCH = re.compile(r"--\s*(?:[a-z]{1,5}\.\s*)+(?=[A-Z(])")  # "... Elasmobranchii. -- n. One of ..."
 _DERIVED_FORMS = re.compile(r"--\s*\{[^{}]*\}\s*,?\s*(?:(?:[a-z]{1,4}\.\s*)+|(?=--))")
-_CROSS_REFERENCE = re.compile(r"\b(?:See(?: also| under)?|Cf\.|Same as)\s+\{[^{}]*\}[^.;]*[.;]?")
+_CROSS_REFERENCE = re.compile(  # "See {Bench}.", "See Note under {Gauge}, n., 5.", "See Illust. of Leo."
+    r"\b(?:See|Cf\.|Same as)\s+(?:[\w ]*\{[^{}]*\}[\s,.]*(?:(?:and|or|under|[a-z]{1,5}\.|\d+)[\s,]*)*)+\.?"
+    r"|\bSee (?:Illust|def)\.[^.]*\.?"
+)
+_INFLECTION_NOTE = re.compile(r"^(?:[a-z]{1,5}\.[\s,&]*)+(?:of|from)\s+\{.*")  # "imp. & p. p. of {Bank}"
 _ATTRIBUTION = re.compile(r"(?:^|\s)--\s?(?=[A-Z0-9])\S.*$")
 _BRACKETED = re.compile(r"\[[^\[\]]*\]")
 _EDITORIAL_WORDS = re.compile(r"\[([A-Za-z][\w' ]*)\](?=\s+[a-z])")  # "[Man] starts ...": words added to a quote
@@ -142,10 +146,11 @@ def _block_paragraphs(block: str) -> Iterator[str]:
 
 def _content_lines(block: str) -> Iterator[str]:
     """Stripped lines without headword headers or attributions; an empty string marks a paragraph break."""
-    header = None
+    header, follows_header = None, False
     for line in block.split("\n"):
-        if header is None and line[:1].strip():
-            header = ""
+        if header is None and (line[:1].strip() or follows_header and line.lstrip().startswith("[")):
+            header = ""  # a headword line at column 0, or an etymology on the lines after it
+        follows_header = header is not None
         if header is not None:
             header += f" {line}"
             header = header if _is_open(header) else None
@@ -163,6 +168,7 @@ def _is_open(header: str) -> bool:
 def _clean_gcide_text(text: str) -> str:
     """Plain prose from one paragraph of GCIDE markup."""
     text = _HEADER_REST.sub("", _SENSE_MARK.sub("", text))
+    text = _INFLECTION_NOTE.sub("", text)
     text = _SECTION_LABEL.sub("", text)
     text = _POS_SWITCH.sub("", _DERIVED_FORMS.sub("", text))
     text = _CROSS_REFERENCE.sub("", text)
@@ -236,7 +242,7 @@ def _ewt_sentences(path: Path) -> Iterator[tuple[str, str]]:
 
 
 def semcor_documents() -> Iterator[Document]:
-    """SemCor brown1 texts; multiword tokens are opened up and PTB quote marks made plain."""
+    """SemCor brown1 texts, multiword tokens opened up."""
     with SEMCOR.open(encoding="utf-8") as lines:
         records = (json.loads(line) for line in lines if line.strip())
         for doc_id, group in groupby(records, key=lambda record: record["doc"]):
@@ -244,9 +250,8 @@ def semcor_documents() -> Iterator[Document]:
 
 
 def _semcor_text(tokens: list[str]) -> str:
-    """Raw-looking text from SemCor tokens (``took_place`` -> ``took place``, `````` -> ``"``)."""
-    plain = {"``": '"', "''": '"'}
-    return " ".join(plain.get(token, token.replace("_", " ")) for token in tokens)
+    """Raw-looking text from SemCor tokens (``took_place`` -> ``took place``)."""
+    return " ".join(token.replace("_", " ") for token in tokens)
 
 
 def gap_documents() -> Iterator[Document]:

@@ -29,6 +29,7 @@ import shlex
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -63,7 +64,7 @@ class Hyper:
     final_lr_fraction: float = 0.1
     grad_clip: float = 1.0
     dropout: float = 0.1
-    dev_tokens: int = 50_000
+    dev_tokens: int = 100_000
     save_minutes: float = 10.0
     max_steps: int = 0  # 0: stop on the time budget only
     seed: int = 0
@@ -284,13 +285,13 @@ class Trainer:
         loss.backward()
         nn.utils.clip_grad_norm_(self.parameters(), self.hyper.grad_clip)
         self.optimizer.step()
-        return -float(forward.mean()), -float(backward.mean())
+        return -float(forward.detach().mean()), -float(backward.detach().mean())
 
     # measuring
 
     def evaluate(self, lines: list[str]) -> dict[str, float]:
         """Perplexity per direction on ``lines`` (dropout off)."""
-        self.model.eval(), self.head.eval()
+        self.set_training(False)
         totals = np.zeros(2)
         count = 0
         with torch.inference_mode():
@@ -299,8 +300,13 @@ class Trainer:
                 forward, backward = direction_log_probs(self.model, self.head, batch, self.vocab.framed_ids(batch))
                 totals -= [float(forward.sum()), float(backward.sum())]
                 count += len(forward)
-        self.model.train(), self.head.train()
+        self.set_training(True)
         return {"forward": math.exp(totals[0] / count), "backward": math.exp(totals[1] / count)}
+
+    def set_training(self, training: bool) -> None:
+        """Dropout on for updates, off for measuring."""
+        self.model.train(training)
+        self.head.train(training)
 
     def record(self, event: str, **values: object) -> None:
         """Append a line to runs/<name>/metrics.jsonl (the tests read the dev perplexities there)."""
@@ -316,6 +322,7 @@ class Trainer:
             "head": self.head.state_dict(),
             "optimizer": self.optimizer.state_dict(),
             "progress": asdict(self.progress),
+            "dev_perplexity": self.dev,
             "config": self.config,
             "rng": torch.get_rng_state(),
         }
@@ -333,6 +340,7 @@ class Trainer:
         self.head.load_state_dict(state["head"])
         self.optimizer.load_state_dict(state["optimizer"])
         self.progress = Progress(**state["progress"])
+        self.dev = state["dev_perplexity"]
         torch.set_rng_state(state["rng"])
 
     def card(self, dev_tokens: int) -> dict:
@@ -347,7 +355,7 @@ class Trainer:
             "parameters": n_params,
             "tokens_seen": self.progress.tokens_seen,
             "steps": self.progress.step,
-            "epochs": round(self.progress.epoch + self.progress.batch / max(1, self.epoch_size()), 3),
+            "epochs": round(self.progress.tokens_seen / self.train_tokens(), 3),
             "dev_perplexity": {k: round(v, 2) for k, v in self.dev.items()},
             "dev_tokens": dev_tokens,
             "training_minutes": round(self.progress.seconds / 60, 1),
@@ -356,8 +364,9 @@ class Trainer:
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
 
-    def epoch_size(self) -> int:
-        return len(length_batches(self.train_lengths[:0], 1, 0, 0)) or self._epoch_batches
+    def train_tokens(self) -> int:
+        """Tokens of one pass over train.txt, counted as ``tokens_seen`` counts them."""
+        return int(self.train_lengths.sum()) + len(self.train_lengths)
 
     def export(self, dev_tokens: int) -> None:
         """Ship the model weights (no softmax) and the card, replacing both files at once."""
@@ -392,10 +401,9 @@ class Trainer:
         bar = tqdm(desc=self.name, unit="tok", unit_scale=True, initial=self.progress.tokens_seen,
                    mininterval=1 if sys.stderr.isatty() else 60, dynamic_ncols=True)
         last_save, losses = self.progress.seconds, np.full(2, np.nan)
-        self.model.train(), self.head.train()
+        self.set_training(True)
         while not self.finished(budget):
             batches = length_batches(self.train_lengths, hyper.batch_tokens, hyper.seed, self.progress.epoch)
-            self._epoch_batches = len(batches)
             while self.progress.batch < len(batches) and not self.finished(budget):
                 started = time.perf_counter()
                 batch = [self.train_lines[i].split(" ") for i in batches[self.progress.batch]]
@@ -417,7 +425,7 @@ class Trainer:
         self.record("train_loss", forward=float(losses[0]), backward=float(losses[1]))
         self.checkpoint(final=True)
 
-    def timed(self, action) -> None:
+    def timed(self, action: Callable[[], None]) -> None:
         """Run ``action`` and count its time against the budget (dev checks and saves are part of training)."""
         started = time.perf_counter()
         action()
@@ -426,3 +434,95 @@ class Trainer:
     def finished(self, budget_seconds: float) -> bool:
         steps_done = bool(self.hyper.max_steps) and self.progress.step >= self.hyper.max_steps
         return steps_done or self.progress.seconds >= budget_seconds
+
+
+# --- command line ------------------------------------------------------------------------------------------
+
+def describe_corpus(summary: dict) -> str:
+    """A phrase for the model card from sources.json, e.g. "gcide, fortunes and gap (12.3M tokens)"."""
+    names = [row["name"] for row in summary["sources"] if row["tokens"]]
+    listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+    tiny = "a tiny test corpus from " if summary.get("quick") else ""
+    return f"{tiny}{listed} ({summary['total']['tokens'] / 1e6:.1f}M tokens)"
+
+
+def resolve_paths(args: argparse.Namespace) -> Paths:
+    """Default folders: runs/<name>/, engine/weights/ and data/corpus/; --quick keeps all of it in runs/."""
+    suffix = "-quick" if args.quick else ""
+    run_dir = (args.runs or RUNS_DIR) / f"{args.model}{suffix}"
+    out_dir = args.out or (run_dir if args.quick else WEIGHTS_DIR)
+    corpus_dir = args.corpus or (run_dir / "corpus" if args.quick else CORPUS_DIR)
+    return Paths(run_dir=run_dir, export_stem=out_dir / args.model, corpus_dir=corpus_dir)
+
+
+def ensure_corpus(paths: Paths, quick: bool) -> None:
+    """Build the tiny corpus for --quick when missing; a missing full corpus is an error with the fix."""
+    if (paths.corpus_dir / "train.txt").is_file():
+        return
+    if not quick:
+        raise SystemExit(f"No corpus in {paths.corpus_dir}: build it with `python -m engine.corpus build`.")
+    from engine.corpus import build_corpus
+
+    build_corpus(paths.corpus_dir, quick=True)
+
+
+def prepare_trainer(args: argparse.Namespace, paths: Paths, hyper: Hyper) -> Trainer:
+    """A trainer, fresh (new vocabulary from train.txt) or resumed from the run's saved state and vocabulary."""
+    command = "python -m engine.train " + shlex.join(args.argv)
+    if args.resume:
+        if not paths.state.is_file():
+            raise SystemExit(f"Nothing to resume: {paths.state} does not exist.")
+        config = torch.load(paths.state, weights_only=True)["config"]
+        vocab = Vocabulary(json.loads(paths.vocab.read_text(encoding="utf-8")))
+        model = model_from_config(args.model, config, hyper.dropout)
+        trainer = Trainer(args.model, config, model, vocab, hyper, paths, command)
+        trainer.restore()
+        return trainer
+    model, config = build_model(args.model, args.quick, hyper.dropout)
+    vocab = Vocabulary.build(load_lines(paths.corpus_dir / "train.txt"), hyper.vocab_size)
+    paths.vocab.write_text(json.dumps(vocab.words, ensure_ascii=False) + "\n", encoding="utf-8")
+    paths.metrics.unlink(missing_ok=True)
+    return Trainer(args.model, config, model, vocab, hyper, paths, command)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m engine.train", description=__doc__.split("\n")[0])
+    parser.add_argument("model", choices=MODEL_NAMES)
+    parser.add_argument("--minutes", type=float, default=60.0, help="training time budget in total, across resumes")
+    parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1: two runs share 2 cores)")
+    parser.add_argument("--quick", action="store_true", help="tiny corpus and model, a few seconds (for tests)")
+    parser.add_argument("--resume", action="store_true", help="continue from runs/<name>/state.pt")
+    parser.add_argument("--out", type=Path, help="folder of the shipped checkpoint (default engine/weights)")
+    parser.add_argument("--runs", type=Path, help="folder of run states and logs (default runs/)")
+    parser.add_argument("--corpus", type=Path, help="folder with train.txt, dev.txt, sources.json")
+    parser.add_argument("--vocab-size", type=int, help=f"target words (default {Hyper.vocab_size:,})")
+    parser.add_argument("--batch-tokens", type=int, help=f"framed tokens per batch (default {Hyper.batch_tokens:,})")
+    parser.add_argument("--lr", type=float, help=f"peak Adam learning rate (default {Hyper.learning_rate})")
+    parser.add_argument("--save-minutes", type=float, help=f"checkpoint interval (default {Hyper.save_minutes})")
+    parser.add_argument("--max-steps", type=int, help="stop after this many updates (default: time budget only)")
+    args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
+    return args
+
+
+def hyperparameters(args: argparse.Namespace) -> Hyper:
+    """Defaults (or the --quick ones), overridden by the options given."""
+    overrides = {"vocab_size": args.vocab_size, "batch_tokens": args.batch_tokens, "learning_rate": args.lr,
+                 "save_minutes": args.save_minutes, "max_steps": args.max_steps}
+    return replace(QUICK if args.quick else Hyper(), **{k: v for k, v in overrides.items() if v is not None})
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    hyper = hyperparameters(args)
+    torch.manual_seed(hyper.seed)
+    paths = resolve_paths(args)
+    paths.run_dir.mkdir(parents=True, exist_ok=True)
+    ensure_corpus(paths, args.quick)
+    trainer = prepare_trainer(args, paths, hyper)
+    trainer.run(args.minutes)
+
+
+if __name__ == "__main__":
+    main()
