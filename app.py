@@ -1,85 +1,11 @@
-"""Home page: what contextual embeddings are, and a live two-sentence demonstration."""
-from __future__ import annotations
-
-import pandas as pd
-import plotly.graph_objects as go
+"""Streamlit entry point: the navigation between the home page and the three views."""
 import streamlit as st
 
-from engine import InputTooLong
-from engine.similarity import DemoInputError, check_demo_input, word_similarity
-from ui.common import ENCODER_COLOURS, ENCODER_TITLES, available_encoders, page_setup, query_value, set_query
+PAGES = [
+    st.Page("ui/home.py", title="Home", icon=":material/home:", url_path="home", default=True),
+    st.Page("pages/1_Word_in_context.py", title="Word in context", icon=":material/scatter_plot:", url_path="Word_in_context"),
+    st.Page("pages/2_Distance_decay.py", title="Distance decay", icon=":material/trending_down:", url_path="Distance_decay"),
+    st.Page("pages/3_Attention_heads.py", title="Attention heads", icon=":material/grid_view:", url_path="Attention_heads"),
+]
 
-MAX_CHARS = 20_000  # per sentence box; longer pastes are cut by the widget, which says so
-
-page_setup("Home", "🧭")
-
-st.title("Contextual Embeddings Explorer")
-st.markdown(
-    """
-An **embedding** is a vector that stands for a word's meaning. A **static** embedding such as GloVe gives a word
-*one* vector, learned once from a large corpus, whatever sentence it appears in: *bank* is the same point in a
-river story and in a loan contract. A **contextual** encoder gives every *occurrence* its own vector, computed from
-the words around it, so the two *bank*s can move apart.
-
-This app runs three real contextual encoders side by side, next to the static baseline:
-
-| Encoder | How context gets in |
-|---|---|
-| **BiLSTM** over GloVe | a forward LSTM reads left to right, a backward one right to left; each word's vector mixes its left and right neighbours, and the influence of a word fades with distance |
-| **ELMo** | builds each word from its *characters* (CNN + highway layers), so it handles words it never saw, then runs a 2-layer biLSTM language model over them |
-| **BERT** | splits words into WordPiece pieces, adds position embeddings, and lets every piece look at every other through multi-head self-attention; different heads specialise (coreference, syntax, meaning, topic) |
-
-Explore the three views from the menu on the left: **Word in context** (one word across many sentences),
-**Distance decay** (how far context reaches) and **Attention heads** (what each BERT head looks at).
-"""
-)
-
-st.header("Try it: one word, two sentences")
-st.caption("The cosine similarity of the word's two vectors, per encoder and layer. 1.0 means identical vectors.")
-
-with st.form("demo"):
-    left, right = st.columns(2)
-    first = left.text_area("First sentence", query_value("a", "I deposited the cheque at the bank this morning."), max_chars=MAX_CHARS)
-    second = right.text_area("Second sentence", query_value("b", "We had a picnic on the grassy bank of the river."), max_chars=MAX_CHARS)
-    word = st.text_input("Shared word", query_value("word", "bank"), max_chars=100)
-    st.form_submit_button("Compare")
-
-set_query(a=first, b=second, word=word)
-try:
-    sentence_a, sentence_b, i, j = check_demo_input(first, second, word)
-except DemoInputError as error:
-    st.warning(str(error))
-    st.stop()
-
-encoders = available_encoders()
-rows, figure = [], go.Figure()
-with st.spinner("Encoding both sentences…"):
-    for name, encoder in encoders.items():
-        try:
-            result = word_similarity(encoder, sentence_a, sentence_b, i, j)
-        except InputTooLong as error:
-            st.warning(f"{ENCODER_TITLES[name]}: {error}")
-            continue
-        depth = [k / max(len(result.cosines) - 1, 1) for k in range(len(result.cosines))]
-        figure.add_trace(
-            go.Scatter(
-                x=depth, y=result.cosines, mode="lines+markers", name=ENCODER_TITLES[name],
-                line={"color": ENCODER_COLOURS[name]}, text=result.layer_names,
-                hovertemplate="%{text}: cosine %{y:.3f}<extra>" + ENCODER_TITLES[name] + "</extra>",
-            )
-        )
-        rows += [{"encoder": ENCODER_TITLES[name], "layer": layer, "cosine": round(c, 3)}
-                 for layer, c in zip(result.layer_names, result.cosines)]
-
-figure.update_layout(
-    xaxis={"title": "relative depth (0 = input layer, 1 = top layer)", "range": [-0.05, 1.05]},
-    yaxis={"title": "cosine of the two vectors", "range": [min([r["cosine"] for r in rows] + [0]) - 0.05, 1.05]},
-    height=380, margin={"t": 20},
-)
-st.plotly_chart(figure, width="stretch")
-st.markdown(
-    "The static line stays at **1.0**: GloVe cannot tell the two uses apart. Contextual encoders start near the "
-    "input (their token layer is context-free too) and drift apart as layers mix in the surrounding words."
-)
-with st.expander("The numbers"):
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+st.navigation(PAGES).run()

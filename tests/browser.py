@@ -104,9 +104,9 @@ def open_page(browser, url: str, viewport: tuple[int, int] = (1400, 1000)) -> Pa
     return visit
 
 
-def wait_until_idle(page, timeout: float = 90.0, quiet: float = 1.5) -> None:
-    """Wait until Streamlit has rendered the app and has stopped running the script for ``quiet`` seconds."""
-    page.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout * 1000)
+def wait_until_idle(page, ready: str | None = None, timeout: float = 120.0, quiet: float = 1.5) -> None:
+    """Wait for the ``ready`` selector (if given), then until Streamlit has stopped running for ``quiet`` seconds."""
+    page.wait_for_selector(ready or '[data-testid="stAppViewContainer"]', timeout=timeout * 1000)
     deadline = time.monotonic() + timeout
     idle_since = None
     while time.monotonic() < deadline:

@@ -8,7 +8,7 @@ from tests.browser import ROOT
 
 
 def run_home(**query: str) -> AppTest:
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    app = AppTest.from_file(str(ROOT / "ui" / "home.py"), default_timeout=120)
     for key, value in query.items():
         app.query_params[key] = value
     return app.run()
