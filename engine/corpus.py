@@ -6,7 +6,8 @@ source). The sources and what is cleaned out of them are described in ``engine.c
 
 * Paragraphs are cut into sentences at ``.``, ``!`` or ``?`` before a capital, except after common abbreviations
   and initials. A sentence over 60 tokens is cut at ``;`` and ``:`` into pieces of at most 60 tokens (a clause still
-  longer is dropped); pieces under 3 tokens, or whose characters are less than 60% letters, are dropped.
+  longer is dropped); pieces under 3 tokens, or whose characters are less than 60% letters, are dropped. URLs are
+  removed and Penn Treebank quotes (``` `` ```, ``''``) made ``"`` first.
 * A document (dictionary headword, fortune, EWT or SemCor document, GAP snippet) goes wholly to dev when the
   SHA-256 of its id falls in the first 1.5% of the range, so dev shares no document with train.
 * Documents are written in the order of that hash (a fixed shuffle that interleaves the sources and keeps each
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import TextIO
 
 from tqdm import tqdm
 
@@ -66,9 +68,9 @@ SOURCES = (
     Source("gcide", "GPL-2.0-or-later (GCIDE 0.48, Debian dict-gcide)", str(GCIDE_DICT), gcide_documents),
     Source("fortunes", "BSD (Debian fortunes, see /usr/share/doc/fortunes/copyright)", str(FORTUNES_DIR),
            fortune_documents),
-    Source("ewt-train", "CC BY-SA 4.0", EWT_TRAIN.name, ewt_documents),
-    Source("semcor-brown1", "WordNet 3.0 licence (Princeton)", SEMCOR.name, semcor_documents),
-    Source("gap", "Apache-2.0", " + ".join(path.name for path in GAP_FILES), gap_documents),
+    Source("ewt-train", "CC BY-SA 4.0", f"shared/data/{EWT_TRAIN.name}", ewt_documents),
+    Source("semcor-brown1", "WordNet 3.0 licence (Princeton)", f"shared/data/{SEMCOR.name}", semcor_documents),
+    Source("gap", "Apache-2.0", " + ".join(f"shared/data/{path.name}" for path in GAP_FILES), gap_documents),
 )
 QUICK_SOURCES = ("ewt-train", "semcor-brown1")
 
@@ -108,17 +110,26 @@ def read_sentences(path: Path) -> Iterator[list[str]]:
                 yield line.split()
 
 
+def document_split(doc_id: str, dev_share: float = DEV_SHARE) -> str:
+    """"dev" or "train": a fixed function of the document id, so a document never straddles the two."""
+    return "dev" if int.from_bytes(_digest(doc_id)[:8], "big") < dev_share * 2**64 else "train"
+
+
+def _digest(doc_id: str) -> bytes:
+    """The SHA-256 of a document id: decides its split and its place in the output."""
+    return hashlib.sha256(doc_id.encode("utf-8")).digest()
+
+
 def _prepare(source: str, document: Document, dev_share: float) -> PreparedDocument:
-    """Tokenize a document and decide its split from the hash of its id."""
-    digest = hashlib.sha256(document.doc_id.encode("utf-8")).digest()
-    in_dev = int.from_bytes(digest[:8], "big") < dev_share * 2**64
+    """Tokenize a document and place it."""
     lines = tuple(" ".join(tokens) for paragraph in document.paragraphs for tokens in sentence_tokens(paragraph))
-    return PreparedDocument(digest, source, "dev" if in_dev else "train", lines)
+    split = document_split(document.doc_id, dev_share)
+    return PreparedDocument(_digest(document.doc_id), source, split, lines)
 
 
 def sentence_tokens(paragraph: str) -> Iterator[list[str]]:
     """The kept sentences of a paragraph, tokenized, long ones cut at clause boundaries."""
-    for sentence in split_sentences(_PTB_QUOTE.sub('"', _URL.sub(" ", paragraph))):
+    for sentence in split_sentences(_normalise(paragraph)):
         for piece in _fit_length(tokenize(sentence)):
             if MIN_TOKENS <= len(piece) and _mostly_letters(piece):
                 yield piece
@@ -126,15 +137,20 @@ def sentence_tokens(paragraph: str) -> Iterator[list[str]]:
 
 # --- sentences ---------------------------------------------------------------------------------------------
 
-_BOUNDARY = re.compile(r"[.!?]+[\"')\]’”]*\s+(?=[\"'(\[‘“]?[A-Z0-9])")
-_ABBREVIATION = re.compile(
-    r"[(\"'‘“]*(?:[A-Za-z]|\w+\.\w+|Mr|Mrs|Ms|Dr|St|Mt|Jr|Sr|Prof|Gen|Col|Capt|Lt|Sgt|Rev|Hon|Gov|Sen|Rep|"
-    r"No|Nos|vs|etc|viz|cf|Cf|al|esp|Esp|specif|Specif|Fig|fig|vol|Vol|ch|Ch|pp|Co|Corp|Inc|Ltd|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|"
-    r"Sept|Oct|Nov|Dec)\."
-)
 _URL = re.compile(r"\S*(?:https?:|www\.)\S*")
 _PTB_QUOTE = re.compile(r"``|''")  # SemCor and GAP write quotation marks the Penn Treebank way
+_BOUNDARY = re.compile(r"[.!?]+[\"')\]’”]*\s+(?=[\"'(\[‘“]?[A-Z0-9])")
+_ABBREVIATION = re.compile(
+    r"[(\"'‘“]*(?:[A-Za-z]|\w+\.\w+|Mr|Mrs|Ms|Dr|St|Mt|Jr|Sr|Prof|Gen|Col|Capt|Lt|Sgt|Rev|Hon|Gov|Sen|Rep"
+    r"|No|Nos|vs|etc|viz|cf|Cf|al|esp|Esp|specif|Specif|Fig|fig|vol|Vol|ch|Ch|pp|Co|Corp|Inc|Ltd"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\."
+)
 _CLAUSE_ENDS = frozenset({";", ":"})
+
+
+def _normalise(paragraph: str) -> str:
+    """Drop URLs (the tokenizer would shred them) and make PTB quotation marks plain."""
+    return _PTB_QUOTE.sub('"', _URL.sub(" ", paragraph))
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -181,24 +197,26 @@ def _mostly_letters(tokens: list[str]) -> bool:
 
 # --- output ------------------------------------------------------------------------------------------------
 
-def _write_splits(out_dir: Path, prepared: list[PreparedDocument]) -> Counter:
+def _write_splits(out_dir: Path, prepared: list[PreparedDocument]) -> Counter[tuple[str, str, str]]:
     """Write documents in hash order, each sentence once; count (source, split, measure)."""
-    counts: Counter = Counter()
+    counts: Counter[tuple[str, str, str]] = Counter()
     seen: set[str] = set()
-    files = {split: (out_dir / f"{split}.txt").open("w", encoding="utf-8", newline="\n") for split in ("train", "dev")}
-    try:
+    with _open_text(out_dir / "train.txt") as train, _open_text(out_dir / "dev.txt") as dev:
+        files = {"train": train, "dev": dev}
         for document in sorted(prepared, key=lambda document: document.order):
             new_lines = [line for line in dict.fromkeys(document.lines) if line not in seen]
             seen.update(new_lines)
             files[document.split].writelines(f"{line}\n" for line in new_lines)
             _count(counts, document, new_lines)
-    finally:
-        for handle in files.values():
-            handle.close()
     return counts
 
 
-def _count(counts: Counter, document: PreparedDocument, lines: list[str]) -> None:
+def _open_text(path: Path) -> TextIO:
+    """A UTF-8 file for writing with "\\n" line ends on every platform, for byte-identical output."""
+    return path.open("w", encoding="utf-8", newline="\n")
+
+
+def _count(counts: Counter[tuple[str, str, str]], document: PreparedDocument, lines: list[str]) -> None:
     """Add a document's written sentences and tokens to the counts."""
     key = (document.source, document.split)
     counts[(*key, "documents")] += bool(lines)
@@ -206,7 +224,7 @@ def _count(counts: Counter, document: PreparedDocument, lines: list[str]) -> Non
     counts[(*key, "tokens")] += sum(line.count(" ") + 1 for line in lines)
 
 
-def _summary(sources: Iterable[Source], counts: Counter, quick: bool, dev_share: float) -> dict:
+def _summary(sources: Iterable[Source], counts: Counter[tuple[str, str, str]], quick: bool, dev_share: float) -> dict:
     """The sources.json content: per source its licence, origin and train/dev sizes, then totals."""
     measures = ("documents", "sentences", "tokens")
     rows = []

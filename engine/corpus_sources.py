@@ -8,10 +8,11 @@ tokenizes and filters them. What is dropped, and why:
   ``+PJC``-edited). Paragraphs tagged ``[WordNet ...]`` are WordNet glosses, and those tagged only by an editor
   (``[PJC]``, ``[RDH]``, ``[AS]``, ``[MW10]``...) are modern additions largely paraphrased from WordNet; both are
   dropped, as is untagged text. Also dropped: headword lines (pronunciation, part of speech, etymology), ``Syn:``
-  lists, sense numbers, subject labels such as ``(Zool.)``, every ``[...]`` note (``[Obs.]``, ``[R.]``), quotation
-  attributions (``--Shak.``), derived-form lists (``-- {Bankable}, a.``) and cross-references (``See {Bench}.``).
+  lists, sense numbers, subject labels such as ``(Zool.)``, ``[...]`` notes (``[Obs.]``, ``[R.]``; words an editor
+  put into a quotation, ``[Man] starts``, stay), quotation attributions (``--Shak.``), derived-form lists
+  (``-- {Bankable}, a.``) and cross-references (``See {Bench}.``). Character codes (``a["e]rial``) become Unicode.
 * fortunes: the ``ascii-art`` (pictures) and ``translate-me`` (Latin and French) files, ``.dat`` indexes, the
-  ``.u8`` links, any ``off/`` (offensive) folder, and attribution lines (``-- Mark Twain``).
+  ``.u8`` links, subfolders (the offensive ones live in ``off/``), and attribution lines (``-- Mark Twain``).
 * EWT train, SemCor brown1 and GAP are used whole (EWT dev is kept for the decay page).
 """
 from __future__ import annotations
@@ -48,13 +49,13 @@ class Document:
 # --- GCIDE -------------------------------------------------------------------------------------------------
 
 _B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-_SOURCE_TAG = re.compile(
-    r"\[([\w .,+\n]*\b(?:Webster|WordNet|PJC|Century|RDH|RHUD|MW10|MI11|AS|RP)\b[\w .,+\n]*)\]"
+_SOURCE_TAG = re.compile(  # [1913 Webster], [WordNet 1.5 +PJC], [Century Dict. 1906]: who wrote the text before
+    r"\[(?=[^\[\]]*\b(?:Webster|WordNet|PJC|Century|RDH|RHUD|MW10|MI11)\b|(?:AS|RP)\])[\w .,+&#\n]{1,60}\]"
 )
 _QUOTE_INDENT = 40  # attribution lines continue right-aligned at column 50; quotations start at 12
 _SENSE_MARK = re.compile(r"^(?:\d+\.|\([a-z\d]\))\s*")
 _SECTION_LABEL = re.compile(r"^(?:Note|Usage|Specifically|Hence):\s*")
-_SUBJECT_LABEL = re.compile(r"\((?:[A-Z][\w.]*(?:\s*(?:&|,|and)\s*|\s+)?)+\)\s*")  # (Zool.), (R. C. Ch.)
+_SUBJECT_LABEL = re.compile(r"\s*\((?:[A-Z][\w.]*(?:\s*(?:&|,|and)\s*|\s+)?)+\)")  # (Zool.), (R. C. Ch.)
 _HEADER_REST = re.compile(  # a headword or pronunciation that wrapped onto a definition line, and its "n."
     r'^(?:.*\\[^\\]*\\\s*(?:\([^()]*\))?|\([^()]*[*`"\[][^()]*\))[\s,]*(?:(?:[a-z]{1,5}\.|&)[\s,]*)*'
 )
@@ -68,7 +69,8 @@ _INFLECTION_NOTE = re.compile(r"^(?:[a-z]{1,5}\.[\s,&]*)+(?:of|from)\s+\{.*")  #
 _ATTRIBUTION = re.compile(r"(?:^|\s)--\s?(?=[A-Z0-9])\S.*$")
 _BRACKETED = re.compile(r"\[[^\[\]]*\]")
 _EDITORIAL_WORDS = re.compile(r"\[([A-Za-z][\w' ]*)\](?=\s+[a-z])")  # "[Man] starts ...": words added to a quote
-_HEADWORD_MARKUP = re.compile(r'[*"`]')
+_BRACES = re.compile(r"\{([^{}]*)\}")  # {Bank"a*ble}: a cross-reference or a term being defined
+_HEADWORD_MARKUP = re.compile(r'[*"`]')  # syllable and stress marks
 _CHAR_CODE = re.compile(r"\[([^\s\[\]]{1,8})\]")
 _ACCENTS = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", "=": "\u0304",
             ".": "\u0307", ",": "\u0327"}
@@ -83,7 +85,7 @@ def gcide_documents() -> Iterator[Document]:
     for start, length in _gcide_spans():
         text = _decode(data[start:start + length])
         headword = text.split(" \\", 1)[0].strip().lower()
-        paragraphs = tuple(_gcide_paragraphs(text))
+        paragraphs = tuple(gcide_paragraphs(text))
         if paragraphs and not headword.startswith("00-"):
             yield Document(f"gcide:{headword}", paragraphs)
 
@@ -113,11 +115,11 @@ def _decode(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def _gcide_paragraphs(entry: str) -> Iterator[str]:
+def gcide_paragraphs(entry: str) -> Iterator[str]:
     """The cleaned running-text paragraphs of an entry's printed-dictionary blocks."""
     position = 0
     for tag in _SOURCE_TAG.finditer(entry):
-        if _is_printed_source(tag.group(1)):
+        if _is_printed_source(tag.group(0)):
             for paragraph in _block_paragraphs(entry[position:tag.start()]):
                 cleaned = _clean_gcide_text(paragraph)
                 if cleaned:
@@ -175,7 +177,7 @@ def _clean_gcide_text(text: str) -> str:
     text = _CHAR_CODE.sub(_character, text)
     text = _EDITORIAL_WORDS.sub(r"\1", text)
     text = _BRACKETED.sub("", text)
-    text = re.sub(r"\{([^{}]*)\}", lambda m: _HEADWORD_MARKUP.sub("", m.group(1)), text)
+    text = _BRACES.sub(lambda braced: _HEADWORD_MARKUP.sub("", braced.group(1)), text)
     text = _SUBJECT_LABEL.sub("", text)
     return " ".join(text.split())
 
@@ -210,12 +212,12 @@ def fortune_documents() -> Iterator[Document]:
         if path.is_file() and not path.is_symlink() and path.suffix != ".dat" and path.name not in _FORTUNE_SKIP:
             cookies = path.read_text(encoding="utf-8", errors="replace").split("\n%\n")
             for number, cookie in enumerate(cookies):
-                paragraphs = _fortune_paragraphs(cookie)
+                paragraphs = fortune_paragraphs(cookie)
                 if paragraphs:
                     yield Document(f"fortunes:{path.name}:{number}", paragraphs)
 
 
-def _fortune_paragraphs(cookie: str) -> tuple[str, ...]:
+def fortune_paragraphs(cookie: str) -> tuple[str, ...]:
     """Blank-line separated paragraphs, lines joined, attribution lines and terminal control codes left out."""
     cookie = _CONTROL.sub("", _OVERSTRIKE.sub("", cookie))
     lines = [line for line in cookie.split("\n") if not _FORTUNE_ATTRIBUTION.match(line) and line != "%"]
