@@ -2,7 +2,8 @@
 
 Words keep inner hyphens ("well-known") and numbers their decimal point ("3.5"); clitics are split
 off as in the Penn Treebank and GloVe's training text ("didn't" -> "did" "n't", "bank's" -> "bank"
-"'s"), and every other punctuation mark is a word of its own. Letters of any
+"'s"), and every other punctuation mark is a word of its own (a run of the same mark, like "--" or
+"...", stays one word). Letters of any
 script (and their combining marks) count as word characters.
 """
 from __future__ import annotations
@@ -13,14 +14,16 @@ import unicodedata
 _NUMBER = r"\d+(?:[.,:]\d+)*"
 _WORD = r"[^\W_](?:[\w\u0300-\u036f]|['’\-](?=[^\W_]))*"
 _CLITIC = r"(?:n['’]t|['’](?:s|re|ve|ll|d|m))"
-_TOKEN = re.compile(rf"{_NUMBER}|{_CLITIC}\b|{_WORD}|\S", re.IGNORECASE)
+_REPEATED_MARK = r"([^\w\s])\1*"  # "--", "...", "!!" stay one token, as in GloVe's vocabulary
+_TOKEN = re.compile(rf"{_NUMBER}|{_CLITIC}\b|{_WORD}|{_REPEATED_MARK}", re.IGNORECASE)
 _CLITIC_TAIL = re.compile(rf"^(.+?)({_CLITIC})$", re.IGNORECASE)
 
 
 def tokenize(text: str) -> list[str]:
     """Split raw text into words and punctuation marks (NFC-normalised)."""
     words: list[str] = []
-    for token in _TOKEN.findall(unicodedata.normalize("NFC", text)):
+    for found in _TOKEN.finditer(unicodedata.normalize("NFC", text)):
+        token = found.group()
         match = _CLITIC_TAIL.match(token)
         if match:
             words.extend(match.groups())
