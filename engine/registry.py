@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import threading
-from typing import Callable
-
 from engine.base import Encoder, EncoderUnavailable
 
 ENCODER_NAMES = ("static", "bilstm", "elmo", "bert")
@@ -12,24 +10,23 @@ _loaded: dict[str, Encoder] = {}
 _lock = threading.Lock()
 
 
-def _factory(name: str) -> Callable[[], Encoder]:
+def _build(name: str) -> Encoder:
+    """Import and construct one encoder (imports are lazy so that unused models cost nothing)."""
     if name == "static":
         from engine.static import StaticEncoder
 
-        return StaticEncoder
+        return StaticEncoder()
     if name == "bilstm":
         from engine.bilstm import BiLSTMEncoder
 
-        return BiLSTMEncoder.from_checkpoint
+        return BiLSTMEncoder.from_checkpoint()
     if name == "elmo":
         from engine.elmo import ElmoEncoder
 
-        return ElmoEncoder.from_settings
-    if name == "bert":
-        from engine.bert import BertEncoder
+        return ElmoEncoder.from_settings()
+    from engine.bert import BertEncoder
 
-        return BertEncoder
-    raise AssertionError(name)
+    return BertEncoder()
 
 
 def load_encoder(name: str) -> Encoder:
@@ -42,7 +39,7 @@ def load_encoder(name: str) -> Encoder:
     with _lock:
         if name not in _loaded:
             try:
-                _loaded[name] = _factory(name)()
+                _loaded[name] = _build(name)
             except EncoderUnavailable:
                 raise
             except (OSError, ValueError, KeyError, RuntimeError) as error:
