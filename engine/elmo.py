@@ -83,14 +83,19 @@ class CharCNN(nn.Module):
         self.projection = nn.Linear(n_filters, projection_dim) if n_filters != projection_dim else nn.Identity()
 
     def forward(self, char_ids: torch.Tensor) -> torch.Tensor:
-        """(B, T, max_chars) ids -> (B, T, projection_dim) token vectors."""
+        """(B, T, max_chars) ids -> (B, T, projection_dim) token vectors.
+
+        A token's vector depends on its characters only, so each distinct token of the batch (every <S>
+        and </S>, repeated words, padding) goes through the CNN once: about half the work in training.
+        """
         batch, steps, _ = char_ids.shape
-        chars = self.char_embedding(char_ids.reshape(batch * steps, -1)).transpose(1, 2)
+        distinct, inverse = torch.unique(char_ids.reshape(batch * steps, -1), dim=0, return_inverse=True)
+        chars = self.char_embedding(distinct).transpose(1, 2)
         pooled = [self.activation(conv(chars).max(dim=-1).values) for conv in self.convolutions]
         tokens = torch.cat(pooled, dim=-1)
         for highway in self.highways:
             tokens = highway(tokens)
-        return self.projection(tokens).reshape(batch, steps, -1)
+        return self.projection(tokens)[inverse].reshape(batch, steps, -1)
 
 
 class ElmoBiLM(BiLanguageModel):

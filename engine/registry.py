@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+
 from engine.base import Encoder, EncoderUnavailable
 
 ENCODER_NAMES = ("static", "bilstm", "elmo", "bert")

@@ -199,15 +199,26 @@ def direction_log_probs(model: BiLanguageModel, head: LMHead, batch: list[list[s
     raw, lengths = model.prepare(batch)
     top = model.contextualize(model.embed(raw, lengths), lengths)[-1]
     forward, backward = top.chunk(2, dim=-1)
-    steps = torch.arange(top.shape[1])[None, :]
-    forward_mask = steps < (lengths - 1)[:, None]  # positions 0..n
-    backward_mask = (steps >= 1) & (steps < lengths[:, None])  # positions 1..n+1
-    next_ids = nn.functional.pad(ids[:, 1:], (0, 1), value=UNK)
-    previous_ids = nn.functional.pad(ids[:, :-1], (1, 0), value=UNK)
+    forward_mask, next_ids, backward_mask, previous_ids = shifted_targets(ids, lengths)
     hidden = torch.cat([forward[forward_mask], backward[backward_mask]])
     log_probs = head(hidden, torch.cat([next_ids[forward_mask], previous_ids[backward_mask]]))
     n_forward = int(forward_mask.sum())
     return log_probs[:n_forward], log_probs[n_forward:]
+
+
+def shifted_targets(ids: torch.Tensor,
+                    lengths: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(forward positions, next ids, backward positions, previous ids) for framed ids of (B, T).
+
+    Forward predicts from positions 0..n (the next token, up to </S>); backward from positions 1..n+1
+    (the previous token, down to <S>). Ids shifted in from outside the sentence are never selected.
+    """
+    steps = torch.arange(ids.shape[1])[None, :]
+    forward_mask = steps < (lengths - 1)[:, None]
+    backward_mask = (steps >= 1) & (steps < lengths[:, None])
+    next_ids = nn.functional.pad(ids[:, 1:], (0, 1), value=UNK)
+    previous_ids = nn.functional.pad(ids[:, :-1], (1, 0), value=UNK)
+    return forward_mask, next_ids, backward_mask, previous_ids
 
 
 # --- training ----------------------------------------------------------------------------------------------
