@@ -1,7 +1,8 @@
 """Contextual Embeddings Explorer engine: encoders and measurements, with no user-interface code.
 
 Public API: ``ENCODER_NAMES``, ``load_encoder``, ``EncoderUnavailable``, ``tokenize``, ``Encoder``,
-``Encoded``, ``InputTooLong``.
+``Encoded``, ``InputTooLong``, ``influence`` (from ``engine.word_influence``, imported on first use so that
+``import engine`` does not load torch).
 """
 from engine.base import Encoded, Encoder, EncoderUnavailable
 from engine.bert import InputTooLong
@@ -14,6 +15,16 @@ __all__ = [
     "Encoder",
     "EncoderUnavailable",
     "InputTooLong",
+    "influence",
     "load_encoder",
     "tokenize",
 ]
+
+
+def __getattr__(name: str):
+    """``engine.influence``, loaded on first use (it needs torch)."""
+    if name == "influence":
+        from engine.word_influence import influence
+
+        return influence
+    raise AttributeError(f"module 'engine' has no attribute {name!r}")

@@ -44,8 +44,7 @@ class Encoder(ABC):
 
     def encode(self, sentences: Sequence[SentenceInput]) -> list[Encoded]:
         """Encode raw strings (split with ``engine.tokenize``) or lists of words (used as given)."""
-        batch = [tokenize(s) if isinstance(s, str) else list(s) for s in sentences]
-        return self.encode_words(batch)
+        return self.encode_words(word_lists(sentences))
 
     @abstractmethod
     def encode_words(self, batch: list[list[str]]) -> list[Encoded]:
@@ -53,6 +52,11 @@ class Encoder(ABC):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}: {len(self.layer_names)} layers x {self.dim}>"
+
+
+def word_lists(sentences: Sequence[SentenceInput]) -> list[list[str]]:
+    """Raw strings split with ``engine.tokenize``; lists of words kept as given."""
+    return [tokenize(s) if isinstance(s, str) else list(s) for s in sentences]
 
 
 def pad_to_width(vectors: np.ndarray, dim: int) -> np.ndarray:

@@ -139,8 +139,8 @@ class ElmoBiLM(BiLanguageModel):
     def layer_zero(self, tokens: torch.Tensor) -> torch.Tensor:
         return torch.cat([tokens, tokens], dim=-1)
 
-    def all_layers(self, tokens: torch.Tensor, lengths: torch.Tensor) -> list[torch.Tensor]:
-        layers = super().all_layers(tokens, lengths)
+    def all_layers(self, tokens: torch.Tensor, lengths: torch.Tensor, stepwise: bool = False) -> list[torch.Tensor]:
+        layers = super().all_layers(tokens, lengths, stepwise)
         weights = torch.softmax(self.mix_weights, dim=0)
         return layers + [self.mix_scale * sum(w * layer for w, layer in zip(weights, layers))]
 

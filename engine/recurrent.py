@@ -30,9 +30,12 @@ class ProjectedLSTM(nn.Module):
         self.proj_clip = proj_clip
         self.output_dim = proj_dim or cell_dim
 
-    def forward(self, inputs: torch.Tensor) -> torch.Tensor:
-        """(B, T, input_dim) right-padded -> (B, T, output_dim); padding never reaches real positions."""
-        if self.cell_clip is None and self.proj_clip is None:
+    def forward(self, inputs: torch.Tensor, stepwise: bool = False) -> torch.Tensor:
+        """(B, T, input_dim) right-padded -> (B, T, output_dim); padding never reaches real positions.
+
+        ``stepwise`` forces the loop, which forward-mode autograd can differentiate (the fused kernel cannot).
+        """
+        if not stepwise and self.cell_clip is None and self.proj_clip is None:
             return self.lstm(inputs)[0]
         return self._stepwise(inputs)
 
@@ -68,10 +71,10 @@ class OneWayStack(nn.Module):
         self.residual = residual
         self.dropout = nn.Dropout(dropout)
 
-    def forward(self, inputs: torch.Tensor) -> list[torch.Tensor]:
+    def forward(self, inputs: torch.Tensor, stepwise: bool = False) -> list[torch.Tensor]:
         outputs, current = [], inputs
         for depth, layer in enumerate(self.layers):
-            output = layer(self.dropout(current))
+            output = layer(self.dropout(current), stepwise)
             if self.residual and depth > 0:
                 output = output + current
             outputs.append(output)
@@ -105,20 +108,20 @@ class BiLanguageModel(nn.Module):
     def embed(self, raw: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Token vectors (B, T, token_dim) for the raw input."""
 
-    def contextualize(self, tokens: torch.Tensor, lengths: torch.Tensor) -> list[torch.Tensor]:
+    def contextualize(self, tokens: torch.Tensor, lengths: torch.Tensor, stepwise: bool = False) -> list[torch.Tensor]:
         """Per LSTM layer, (B, T, 2 * hidden): forward half first, then backward half."""
-        forward = self.forward_stack(tokens)
+        forward = self.forward_stack(tokens, stepwise)
         reversed_tokens = reverse_padded(tokens, lengths)
-        backward = [reverse_padded(h, lengths) for h in self.backward_stack(reversed_tokens)]
+        backward = [reverse_padded(h, lengths) for h in self.backward_stack(reversed_tokens, stepwise)]
         return [torch.cat([f, b], dim=-1) for f, b in zip(forward, backward)]
 
     @abstractmethod
     def layer_zero(self, tokens: torch.Tensor) -> torch.Tensor:
         """The token layer widened to the LSTM layers' width, keeping cosine similarities."""
 
-    def all_layers(self, tokens: torch.Tensor, lengths: torch.Tensor) -> list[torch.Tensor]:
+    def all_layers(self, tokens: torch.Tensor, lengths: torch.Tensor, stepwise: bool = False) -> list[torch.Tensor]:
         """Token layer then every LSTM layer, all of the same width."""
-        return [self.layer_zero(tokens)] + self.contextualize(tokens, lengths)
+        return [self.layer_zero(tokens)] + self.contextualize(tokens, lengths, stepwise)
 
 
 class RecurrentEncoder(Encoder):

@@ -37,6 +37,8 @@ def load_encoder(name: str) -> Encoder:
     """
     if name not in ENCODER_NAMES:
         raise ValueError(f"Unknown encoder '{name}'; choose one of {', '.join(ENCODER_NAMES)}.")
+    if name in _loaded:  # already built: no need to wait while another thread builds a different encoder
+        return _loaded[name]
     with _lock:
         if name not in _loaded:
             try:

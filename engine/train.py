@@ -270,6 +270,7 @@ class Trainer:
         self.dev_lines = load_lines(paths.corpus_dir / "dev.txt")
         self.corpus = json.loads((paths.corpus_dir / "sources.json").read_text(encoding="utf-8"))
         self.dev = {"forward": math.nan, "backward": math.nan}
+        self.losses = np.full(2, np.nan)  # running mean negative log-likelihood, forward and backward
 
     def parameters(self) -> list[nn.Parameter]:
         return list(self.model.parameters()) + list(self.head.parameters())
@@ -283,7 +284,8 @@ class Trainer:
         if hyper.max_steps:
             spent = max(spent, progress.step / hyper.max_steps)
         warmup = min(1.0, (progress.step + 1) / hyper.warmup_steps) if hyper.warmup_steps else 1.0
-        decay = hyper.final_lr_fraction + (1 - hyper.final_lr_fraction) * 0.5 * (1 + math.cos(math.pi * min(spent, 1.0)))
+        cosine = 0.5 * (1 + math.cos(math.pi * min(spent, 1.0)))
+        decay = hyper.final_lr_fraction + (1 - hyper.final_lr_fraction) * cosine
         return hyper.learning_rate * warmup * decay
 
     def step(self, batch: list[list[str]], learning_rate: float) -> tuple[float, float]:
@@ -405,36 +407,40 @@ class Trainer:
 
     def run(self, minutes: float) -> None:
         """Train until the time budget (or max_steps) is spent, checkpointing every save_minutes."""
-        budget, hyper = minutes * 60, self.hyper
+        budget = minutes * 60
         if self.progress.step == 0:
-            self.dev = self.evaluate(head_lines(self.dev_lines, hyper.dev_tokens))
+            self.dev = self.evaluate(head_lines(self.dev_lines, self.hyper.dev_tokens))
             self.record("start", dev_perplexity=self.dev)
         bar = tqdm(desc=self.name, unit="tok", unit_scale=True, initial=self.progress.tokens_seen,
                    mininterval=1 if sys.stderr.isatty() else 60, dynamic_ncols=True)
-        last_save, losses = self.progress.seconds, np.full(2, np.nan)
+        last_save = self.progress.seconds
         self.set_training(True)
         while not self.finished(budget):
-            batches = length_batches(self.train_lengths, hyper.batch_tokens, hyper.seed, self.progress.epoch)
+            batches = length_batches(self.train_lengths, self.hyper.batch_tokens, self.hyper.seed, self.progress.epoch)
             while self.progress.batch < len(batches) and not self.finished(budget):
-                started = time.perf_counter()
-                batch = [self.train_lines[i].split(" ") for i in batches[self.progress.batch]]
-                step_losses = np.array(self.step(batch, self.learning_rate(budget)))
-                losses = step_losses if np.isnan(losses).any() else 0.98 * losses + 0.02 * step_losses
-                tokens = sum(len(words) + 1 for words in batch)
-                self.progress = replace(self.progress, batch=self.progress.batch + 1, step=self.progress.step + 1,
-                                        tokens_seen=self.progress.tokens_seen + tokens,
-                                        seconds=self.progress.seconds + time.perf_counter() - started)
-                bar.update(tokens)
-                bar.set_postfix(loss=f"{losses[0]:.2f}/{losses[1]:.2f}",
+                bar.update(self.advance(batches[self.progress.batch], budget))
+                bar.set_postfix(loss=f"{self.losses[0]:.2f}/{self.losses[1]:.2f}",
                                 dev_ppl=f"{self.dev['forward']:.0f}/{self.dev['backward']:.0f}", refresh=False)
-                if self.progress.seconds - last_save >= hyper.save_minutes * 60:
+                if self.progress.seconds - last_save >= self.hyper.save_minutes * 60:
                     self.timed(self.checkpoint)
                     last_save = self.progress.seconds
             if self.progress.batch >= len(batches):
                 self.progress = replace(self.progress, epoch=self.progress.epoch + 1, batch=0)
         bar.close()
-        self.record("train_loss", forward=float(losses[0]), backward=float(losses[1]))
+        self.record("train_loss", forward=float(self.losses[0]), backward=float(self.losses[1]))
         self.checkpoint(final=True)
+
+    def advance(self, indices: np.ndarray, budget_seconds: float) -> int:
+        """Train on one batch of train sentences, update the running losses and progress; tokens trained on."""
+        started = time.perf_counter()
+        batch = [self.train_lines[i].split(" ") for i in indices]
+        losses = np.array(self.step(batch, self.learning_rate(budget_seconds)))
+        self.losses = losses if np.isnan(self.losses).any() else 0.98 * self.losses + 0.02 * losses
+        tokens = sum(len(words) + 1 for words in batch)
+        self.progress = replace(self.progress, batch=self.progress.batch + 1, step=self.progress.step + 1,
+                                tokens_seen=self.progress.tokens_seen + tokens,
+                                seconds=self.progress.seconds + time.perf_counter() - started)
+        return tokens
 
     def timed(self, action: Callable[[], None]) -> None:
         """Run ``action`` and count its time against the budget (dev checks and saves are part of training)."""

@@ -1,8 +1,206 @@
-"""Attention heads: every BERT head, labelled by function from measured evidence."""
+"""Attention heads: every BERT head, labelled by function from measured evidence, and what it does in a sentence."""
+from __future__ import annotations
+
+import pandas as pd
 import streamlit as st
 
-from ui.common import page_setup
+from engine import Encoded, InputTooLong
+from engine.head_behaviour import describe_head
+from engine.heads import BARS, LABELS, HeadReport, cached_report, compute_report, key_figure
+from engine.tokenize import tokenize
+from ui.attention_grid import LABEL_BADGES, attention_grid, head_heatmap
+from ui.bertviz_html import (
+    ViewTooLarge,
+    head_view_height,
+    head_view_html,
+    model_view_height,
+    model_view_html,
+)
+from ui.common import escape_markdown, get_encoder, page_setup, query_value, set_query
 
-page_setup("Attention heads")
+PRESETS = (
+    "The animal didn't cross the street because it was too tired.",
+    "The trophy didn't fit in the suitcase because it was too big.",
+    "Mary told her brother that she would visit him after she finished her exams.",
+    "The US Marines took most of Fallujah Wednesday, but still face pockets of resistance.",
+    "The bank raised its rates, so customers moved their savings from the bank to a credit union.",
+)
+UNITS = {"words": "Words", "pieces": "WordPiece pieces"}
+MAX_CHARS = 2000
+
+page_setup("Attention heads", "🎯")
 st.title("Attention heads")
-st.info("Coming soon: every BERT head, labelled by function from measured evidence.")
+st.markdown(
+    "BERT reads a sentence with **attention heads**: in every layer, each head lets every word look at every other "
+    "word and take in some of it. Papers report heads that track **syntax** (a verb's object), **coreference** "
+    "(what *it* refers to), **meaning** and **topic**. Here every head of the model is labelled from *measured* "
+    "evidence on gold-annotated text, and you can watch any head at work on your own sentence."
+)
+
+encoder, reason = get_encoder("bert")
+if encoder is None:
+    st.error(f"The BERT encoder is unavailable, so there are no attention heads to show. {reason}")
+    st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def _report(fingerprint: str, _encoder) -> HeadReport:
+    """The labels of the loaded model: from disk, or measured now with a progress bar (minutes, once)."""
+    report = cached_report(_encoder)
+    if report is not None:
+        return report
+    with st.status("Labelling every head of this model from gold data (once per model, a few minutes)…",
+                   expanded=True) as status:
+        bar = st.progress(0.0)
+        report = compute_report(_encoder, lambda done, total, stage: bar.progress(done / total, f"{stage}: "
+                                                                                               f"{done}/{total}"))
+        status.update(label=f"Labelled {len(report.labels)} heads in {report.meta['seconds']:.0f} s", state="complete")
+    return report
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _encode(fingerprint: str, sentence: str) -> Encoded:
+    return encoder.encode([sentence])[0]
+
+
+report = _report(encoder.fingerprint(), encoder)
+labels = {(x.layer, x.head): x for x in report.labels}
+n_layers, n_heads = encoder.n_layers, encoder.n_heads
+
+# --- the sentence -------------------------------------------------------------------------------------------------
+preset_choice = st.selectbox(
+    "Try a preset", ("(type your own below)",) + PRESETS, index=0,
+    help="Classic coreference puzzles (Winograd schemas), a treebank sentence with a gold dependency tree, and a "
+         "sentence with a repeated word.",
+)
+sentence_default = preset_choice if preset_choice in PRESETS else query_value("sentence", PRESETS[0])
+with st.form("sentence"):
+    sentence = st.text_area("Sentence", sentence_default, max_chars=MAX_CHARS, height=80)
+    st.form_submit_button("Show the heads")
+
+words = tokenize(sentence)
+if not words:
+    st.warning("Type a sentence (at least one word) to see the heads at work.")
+    st.stop()
+try:
+    encoded = _encode(report.fingerprint, sentence)
+except InputTooLong as error:
+    st.error(f"This sentence is too long for the model: {error}")
+    st.stop()
+
+# --- head choice, filter and units (all in the URL) ----------------------------------------------------------------
+
+
+def _query_number(name: str, default: int, largest: int) -> int:
+    """A 1-based number from the URL, clamped to 1..largest (anything unreadable gives the default)."""
+    value = query_value(name, str(default))
+    return min(max(int(value), 1), largest) if value.isdigit() else default
+
+
+layer, head = _query_number("layer", 3, n_layers), _query_number("head", 1, n_heads)
+shown = st.pills(
+    "Show heads labelled", LABELS, selection_mode="multi",
+    default=[x for x in query_value("show", ",".join(LABELS)).split(",") if x in LABELS],
+    format_func=lambda name: f"{name} ({sum(x.label == name for x in report.labels)})",
+)
+controls = st.columns([3, 2])
+options = [(x.layer, x.head) for x in report.labels if x.label in shown] or [(layer, head)]
+if (layer, head) not in options:
+    options = sorted(options + [(layer, head)])
+layer, head = controls[0].selectbox(
+    "Head", options, index=options.index((layer, head)),
+    format_func=lambda key: f"layer {key[0]}, head {key[1]} · {key_figure(labels[key])}",
+)
+units = controls[1].radio("Units", list(UNITS), format_func=UNITS.get, horizontal=True,
+                          index=list(UNITS).index(query_value("units", "words")) if query_value("units") in UNITS else 0)
+set_query(sentence=sentence, layer=layer, head=head, units=None if units == "words" else units,
+          show=None if set(shown) == set(LABELS) else ",".join(shown))
+
+if units == "pieces":
+    attention, tokens = encoded.piece_attentions, encoded.pieces
+else:
+    attention, tokens = encoded.attentions, encoded.words
+
+# --- legend and grid ------------------------------------------------------------------------------------------------
+st.subheader(f"All {n_layers * n_heads} heads ({n_layers} layers × {n_heads} heads)")
+st.markdown("  ".join(f":{LABEL_BADGES[name]}-background[{name}: {sum(x.label == name for x in report.labels)}]"
+                      for name in LABELS))
+st.caption(
+    "**coreference**: a pronoun attends to the name it refers to · **syntax**: a word attends to its grammatical "
+    "head or dependent (a verb's object, a noun's determiner) · **meaning**: a word attends to a word of related "
+    "meaning · **topic**: broad attention over the passage's content words, favouring nouns of the same topic · "
+    "**other**: none of these; most rest on [CLS]/[SEP] or look at the previous or next word."
+)
+st.caption(
+    "Each small square is one head on this sentence: row = the attending word, column = the attended word, darker = "
+    "more attention (each square scaled to its own maximum; hover for the real weight). The frame colour is the "
+    "head's label; the black frame is the chosen head. "
+    + ("Word level: a word's attention is the mean over its pieces, to a word the sum over its pieces; [CLS]/[SEP] "
+       "are left out, so rows need not sum to 1." if units == "words" else
+       "Piece level: BERT's own tokens, with [CLS] and [SEP].")
+)
+st.plotly_chart(
+    attention_grid(attention, tokens, {key: x.label for key, x in labels.items()}, set(shown), (layer, head)),
+    width="stretch", config={"displayModeBar": False},
+)
+
+# --- the chosen head --------------------------------------------------------------------------------------------------
+chosen = labels[(layer, head)]
+st.subheader(f"Layer {layer}, head {head}: :{LABEL_BADGES[chosen.label]}-background[{chosen.label}]")
+st.markdown(f"**Evidence.** {escape_markdown(chosen.evidence)}")
+score_rows = [{"category": name, "score": chosen.scores[name], "bar": BARS[name][0],
+               "held-out score": chosen.details["held_out_scores"][name], "held-out bar": BARS[name][1],
+               "clears both": "✓" if chosen.scores[name] >= BARS[name][0]
+               and chosen.details["held_out_scores"][name] >= BARS[name][1] else ""}
+              for name in BARS]
+relation_rows = [{"relation": r["relation"], "direction": r["direction"], "accuracy": f"{r['accuracy']:.0%}",
+                  "best fixed offset": f"{r['baseline']:.0%} ({r['offset']:+d})", "arcs": r["arcs"],
+                  "held-out accuracy": f"{r['confirm_accuracy']:.0%}", "held-out offset": f"{r['confirm_baseline']:.0%}"}
+                 for r in chosen.details["syntax"]["relations"]]
+with st.expander("Scores in every category, and how they are measured"):
+    st.dataframe(pd.DataFrame(score_rows), hide_index=True, width="stretch")
+    st.caption("This head's best dependency relations (EWT train sample; held out: EWT dev):")
+    st.dataframe(pd.DataFrame(relation_rows), hide_index=True, width="stretch")
+    st.markdown(
+        f"""
+A score is percentage points above that category's baseline, on a labelling sample; a head takes a label only when
+it clears the bar there **and** the lower bar on held-out data (it takes the label it clears by the widest factor).
+The topic score is 0 for heads that do not attend broadly.
+Measured with {escape_markdown(report.model)}; {report.meta['examples']['syntax_label']} + {report.meta['examples']['syntax_confirm']} EWT sentences,
+{report.meta['examples']['coreference_label']} + {report.meta['examples']['coreference_confirm']} GAP snippets, {report.meta['examples']['passages_label']} + {report.meta['examples']['passages_confirm']} SemCor passages.
+
+* **syntax**: for each UD relation, how often the word a head attends to most is the dependency head (or the
+  reverse), against the best fixed offset ("always the word two to the left"). EWT train sample, checked on EWT dev.
+* **coreference**: does the pronoun attend more to its true antecedent than to the other name? Against picking the
+  nearer name. GAP development sample, checked on GAP validation.
+* **meaning**: how often a content word's most-attended word is related in meaning (the same lemma, or GloVe cosine
+  ≥ 0.8), against the best fixed offset. SemCor passages, documents split two to one.
+* **topic**: only for broad heads (attention spread ≥ 0.8 of the maximum over a passage's content words): extra
+  attention on far nouns of the same WordNet field (food, body, person…) than an even spread gives.
+* **other**: none of the above; described by its strongest pattern ([CLS]/[SEP], punctuation, previous/next word).
+"""
+    )
+
+behaviour = describe_head(encoded, layer - 1, head - 1, chosen.label)
+st.markdown(f"**In your sentence.** {escape_markdown(behaviour.summary)}"
+            + (" *(Word level, whatever the units above.)*" if units == "pieces" else ""))
+if behaviour.rows:
+    st.dataframe(pd.DataFrame(behaviour.rows), hide_index=True, width="stretch")
+
+st.markdown("**Token-to-token view** (bertviz, drawn offline). Lines join each token on the left to the tokens it "
+            "attends to on the right; hover a token to isolate its lines.")
+head_tab, model_tab, heatmap_tab = st.tabs(["Head view", "Model view (all heads)", "Heatmap"])
+with head_tab:
+    try:
+        st.iframe(head_view_html(attention, tokens, layer - 1, [head - 1]), height=head_view_height(len(tokens)))
+    except ViewTooLarge as error:
+        st.info(str(error))
+with model_tab:
+    try:
+        st.iframe(model_view_html(attention, tokens), height=model_view_height(n_layers, n_heads, len(tokens)))
+        st.caption("Click a thumbnail to enlarge that head.")
+    except ViewTooLarge as error:
+        st.info(str(error))
+with heatmap_tab:
+    st.plotly_chart(head_heatmap(attention[layer - 1, head - 1], tokens, f"Layer {layer}, head {head}"),
+                    width="stretch")

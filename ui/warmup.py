@@ -29,10 +29,8 @@ class Warmup:
                 self.encoders[name] = ("ready", encoder.description)
             except EncoderUnavailable as error:
                 self.encoders[name] = ("unavailable", str(error))
-        try:
-            from engine.projection import warm_up_umap
-        except ImportError:  # projection module not present yet
-            return
+        from engine.projection import warm_up_umap
+
         warm_up_umap()
         self.umap_ready.set()
 

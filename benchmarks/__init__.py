@@ -1,0 +1,1 @@
+"""``make bench``: speed and memory of the app, measured on the machine it runs on."""

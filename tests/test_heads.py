@@ -1,0 +1,165 @@
+"""Head labels: well-formed, shipped for the bundled model, and true on gold data the labelling never saw.
+
+The re-checks use examples outside the probes' deterministic sample (EWT dev sentences and GAP development
+snippets the sample skipped), so a label that only fitted its sample would fail here.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from engine import heads
+from engine.head_probes import CorefTally, SyntaxTally, pointers
+from engine.heads import LABELS, head_labels
+from engine.probe_data import (
+    EWT_DEV,
+    GAP_DEVELOPMENT,
+    DepSentence,
+    evenly_spaced,
+    read_gap,
+    treebank_sample,
+)
+from ui.bertviz_html import head_view_html, model_view_html, script_json
+
+PAYLOAD = "</script><img src=x onerror=window.__xss=1>"
+
+
+@pytest.fixture(scope="module")
+def bert():
+    from engine import EncoderUnavailable, load_encoder
+
+    try:
+        return load_encoder("bert")
+    except EncoderUnavailable as error:
+        pytest.skip(str(error))
+
+
+@pytest.fixture(scope="module")
+def labels(bert):
+    return head_labels(bert)
+
+
+def _unseen(items: list, sample: list, n: int) -> list:
+    """``n`` items evenly spread over those the probe sample did not use."""
+    used = {id(item) for item in sample}
+    return evenly_spaced([item for item in items if id(item) not in used], n)
+
+
+def test_bundled_model_has_a_shipped_label_file(bert):
+    assert (heads.SHIPPED_DIR / heads.cache_file_name(bert.fingerprint())).exists(), \
+        "run `python -m engine.heads --ship` and commit engine/data"
+
+
+def test_one_well_formed_record_per_head(bert, labels):
+    assert len(labels) == bert.n_layers * bert.n_heads == 72
+    assert {(x.layer, x.head) for x in labels} == {(l, h) for l in range(1, 7) for h in range(1, 13)}
+    for record in labels:
+        assert record.label in LABELS
+        assert set(record.scores) == set(LABELS)
+        assert all(isinstance(v, float) for v in record.scores.values())
+        assert isinstance(record.evidence, str) and len(record.evidence) > 20
+        assert re.search(r"\d+%|[+-]\d", record.evidence), f"evidence quotes its numbers: {record.evidence}"
+    found = {x.label for x in labels}
+    assert {"syntax", "coreference"} <= found, "the bundled model has syntax and coreference heads"
+
+
+def test_syntax_heads_beat_the_offset_baseline_on_unseen_sentences(bert, labels):
+    """Each syntax head's evidence relation, on 120 EWT dev sentences outside the probe sample."""
+    from engine.probe_data import read_treebank
+
+    usable = [s for s in read_treebank(EWT_DEV) if 5 <= len(s.words) <= 40]
+    sample = treebank_sample(EWT_DEV, heads.SAMPLE["ewt_dev"])
+    sample_words = {s.words for s in sample}
+    fresh = evenly_spaced([s for s in usable if s.words not in sample_words], 120)
+    tally = SyntaxTally((bert.n_layers, bert.n_heads))
+    for sentence, encoded in zip(fresh, bert.encode([list(s.words) for s in fresh])):
+        tally.add(sentence, encoded.attentions)
+    syntax_heads = [x for x in labels if x.label == "syntax"]
+    assert syntax_heads
+    for record in syntax_heads:
+        best = record.details["syntax"]["relations"][0]
+        relation, direction = best["relation"], best["direction"]
+        if tally.count[relation] < 20:
+            continue
+        accuracy = tally.accuracy(relation, direction)[record.layer - 1, record.head - 1]
+        baseline, _ = tally.offset_baseline(relation)
+        assert accuracy > baseline, (record.layer, record.head, relation, accuracy, baseline)
+
+
+def test_coreference_heads_beat_the_nearer_name_on_unseen_snippets(bert, labels):
+    """On 80 GAP development snippets outside the probe sample: every coreference head beats picking the nearer
+    name, and the best one by at least 10 points."""
+    examples, _ = read_gap(GAP_DEVELOPMENT)
+    fresh = _unseen(examples, evenly_spaced(examples, heads.SAMPLE["gap_development"]), 80)
+    tally = CorefTally((bert.n_layers, bert.n_heads))
+    for example, encoded in zip(fresh, bert.encode([list(e.words) for e in fresh])):
+        tally.add(example, encoded.attentions)
+    accuracy, baseline = tally.accuracy(), tally.baseline()
+    coref = [accuracy[x.layer - 1, x.head - 1] for x in labels if x.label == "coreference"]
+    assert coref and min(coref) > baseline, (coref, baseline)
+    assert max(coref) >= baseline + 0.10
+    assert max(coref) >= accuracy.max() - 0.05, "the best coreference-labelled head is near the model's best"
+
+
+def test_syntax_tally_scores_a_head_that_follows_the_tree():
+    """A fake head that always attends from a dependent to its head scores 100% dependent→head."""
+    sentence = DepSentence(words=("the", "cat", "saw", "a", "dog"), heads=(1, 2, -1, 4, 2),
+                           relations=("det", "nsubj", "root", "det", "obj"))
+    attention = np.full((1, 2, 5, 5), 0.01)
+    for dependent, head in enumerate(sentence.heads):
+        if head >= 0:
+            attention[0, 0, dependent, head] = 0.9  # head 0 follows the tree; head 1 is uniform
+    tally = SyntaxTally((1, 2))
+    tally.add(sentence, attention)
+    assert tally.accuracy("det", "dependent→head")[0, 0] == 1.0
+    assert tally.accuracy("obj", "dependent→head")[0, 0] == 1.0
+    assert tally.offset_baseline("det") == (1.0, 1)
+    assert pointers(attention)[0, 0, 2] != 2, "a word never points at itself"
+
+
+def test_gap_offsets_land_on_our_words():
+    examples, skipped = read_gap(GAP_DEVELOPMENT)
+    assert len(examples) > 1700 and skipped < 300
+    for example in examples[:200]:
+        assert example.words[example.pronoun].lower() in {"he", "she", "his", "her", "him", "hers"}
+        assert all(example.candidates) and example.pronoun not in example.candidates[0] + example.candidates[1]
+
+
+# --- bertviz HTML ------------------------------------------------------------------------------------------------
+
+
+def test_script_json_cannot_close_the_script_element():
+    text = script_json({"tokens": [PAYLOAD, "a & b", "\u2028"]})
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == {"tokens": [PAYLOAD, "a & b", "\u2028"]}
+
+
+@pytest.mark.parametrize("view", ["head", "model"])
+def test_bertviz_html_is_offline_and_escapes_tokens(view):
+    tokens = ["it", PAYLOAD, "<b>bold</b>"]
+    attention = np.random.default_rng(0).random((2, 3, 3, 3))
+    html = head_view_html(attention, tokens, 1, [0]) if view == "head" else model_view_html(attention, tokens)
+    assert PAYLOAD not in html and "<b>bold</b>" not in html
+    assert "\\u003c/script\\u003e\\u003cimg" in html
+    assert "cdnjs" not in html and "cdn." not in html, "no library is fetched from a CDN"
+    assert html.lower().count("<script") == html.lower().count("</script>") == 5  # 3 libraries, shim, view
+
+
+def test_another_model_is_labelled_on_first_use_and_cached(bert, tmp_path, monkeypatch):
+    """What a model loaded through BERT_MODEL goes through (on a tiny sample, to stay quick): measured with
+    progress, written under its fingerprint, and read back from disk the second time."""
+    monkeypatch.setattr(heads, "SAMPLE", {"ewt_train": 24, "ewt_dev": 12, "gap_development": 8,
+                                         "gap_validation": 8, "semcor_label": 4, "semcor_confirm": 4})
+    monkeypatch.setattr(heads, "SHIPPED_DIR", tmp_path / "shipped")
+    monkeypatch.setattr(heads, "CACHE_DIR", tmp_path / "cache")
+    calls = []
+    first = heads.head_report(bert, lambda done, total, stage: calls.append((done, total, stage)))
+    assert calls and calls[-1][0] == calls[-1][1] == 60
+    assert (tmp_path / "cache" / heads.cache_file_name(bert.fingerprint())).exists()
+    assert len(first.labels) == 72 and first.meta["examples"]["syntax_label"] == 24
+    calls.clear()
+    second = heads.head_report(bert, lambda *args: calls.append(args))
+    assert calls == [] and second.labels == first.labels

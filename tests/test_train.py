@@ -1,0 +1,180 @@
+"""Language-model training (engine.train, --quick end to end) and the sense-separation measure (engine.evaluate)."""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from engine import evaluate, train
+from engine.checkpoints import load_checkpoint
+
+CARD_KEYS = {"config", "corpus", "tokens_seen", "dev_perplexity", "training_minutes", "command", "date"}
+
+
+# --- training ----------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def quick_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from engine.corpus import build_corpus
+
+    folder = tmp_path_factory.mktemp("corpus")
+    build_corpus(folder, quick=True)
+    return folder
+
+
+def run_quick(model: str, corpus: Path, root: Path, *extra: str) -> None:
+    """Train --quick into ``root`` (never engine/weights), keeping the test process's thread count."""
+    train.main([model, "--quick", "--corpus", str(corpus), "--runs", str(root / "runs"),
+                "--out", str(root / "weights"), "--threads", str(torch.get_num_threads()), *extra])
+
+
+def metrics(root: Path, model: str) -> list[dict]:
+    lines = (root / "runs" / f"{model}-quick" / "metrics.jsonl").read_text().splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def load_encoder_from(model: str, stem: Path):
+    if model == "bilstm":
+        from engine.bilstm import BiLSTMEncoder
+
+        return BiLSTMEncoder.from_checkpoint(stem)
+    from engine.elmo import ElmoEncoder
+
+    return ElmoEncoder.from_checkpoint(stem)
+
+
+@pytest.mark.parametrize("model", train.MODEL_NAMES)
+def test_quick_training_learns_and_ships_a_loadable_checkpoint(model: str, quick_corpus: Path, tmp_path: Path) -> None:
+    run_quick(model, quick_corpus, tmp_path)
+
+    events = metrics(tmp_path, model)
+    start, final = events[0], events[-1]
+    assert (start["event"], final["event"]) == ("start", "final")
+    for direction in ("forward", "backward"):
+        assert final["dev_perplexity"][direction] < 0.5 * start["dev_perplexity"][direction]
+    assert final["step"] == train.QUICK.max_steps
+
+    stem = tmp_path / "weights" / model
+    state, card = load_checkpoint(stem, model, "")
+    assert CARD_KEYS <= card.keys()
+    assert card["tokens_seen"] == final["tokens_seen"] > 0
+    assert set(card["dev_perplexity"]) == {"forward", "backward"}
+    assert all(math.isfinite(v) and v > 1 for v in card["dev_perplexity"].values())
+    assert card["command"].startswith(f"python -m engine.train {model} --quick")
+    assert stem.with_suffix(".safetensors").stat().st_size <= train.MAX_FILE_BYTES
+
+    encoder = load_encoder_from(model, stem)
+    assert set(state) == set(encoder.model.state_dict())  # model weights only, no softmax
+    words = ["The", "bank", "raised", "its", "rates", "."]
+    (encoded,) = encoder.encode([words])
+    assert encoded.vectors.shape == (len(encoder.layer_names), len(words), encoder.dim)
+    assert np.isfinite(encoded.vectors).all()
+
+
+def test_resume_continues_where_the_run_stopped(quick_corpus: Path, tmp_path: Path) -> None:
+    run_quick("bilstm", quick_corpus, tmp_path, "--max-steps", "10")
+    first = metrics(tmp_path, "bilstm")[-1]
+    run_quick("bilstm", quick_corpus, tmp_path, "--max-steps", "15", "--resume")
+    second = metrics(tmp_path, "bilstm")[-1]
+    assert (first["step"], second["step"]) == (10, 15)
+    assert second["batch"] == first["batch"] + 5
+    assert second["tokens_seen"] > first["tokens_seen"]
+
+
+def test_length_batches_cover_every_sentence_once_within_the_budget() -> None:
+    lengths = np.random.default_rng(1).integers(1, 40, size=500)
+    batches = train.length_batches(lengths, batch_tokens=200, seed=3, epoch=0)
+    indices = np.concatenate(batches)
+    assert sorted(indices.tolist()) == list(range(500))
+    for batch in batches:
+        assert len(batch) == 1 or len(batch) * (lengths[batch].max() + 2) <= 200
+        assert lengths[batch].max() - lengths[batch].min() <= 3  # similar lengths
+    again = train.length_batches(lengths, batch_tokens=200, seed=3, epoch=0)
+    assert all(np.array_equal(a, b) for a, b in zip(batches, again))
+    other_epoch = train.length_batches(lengths, batch_tokens=200, seed=3, epoch=1)
+    assert any(not np.array_equal(a, b) for a, b in zip(batches, other_epoch))
+
+
+def test_targets_are_the_next_and_previous_tokens_of_the_framed_sentence() -> None:
+    vocab = train.Vocabulary(list(train.SPECIALS) + ["a", "b", "c"])
+    ids = vocab.framed_ids([["A", "b", "zzz"], ["c"]])
+    a, b, c = vocab.index["a"], vocab.index["b"], vocab.index["c"]
+    assert ids[0].tolist() == [train.BOS, a, b, train.UNK, train.EOS]
+    lengths = torch.tensor([5, 3])
+    forward_mask, next_ids, backward_mask, previous_ids = train.shifted_targets(ids, lengths)
+    assert next_ids[0][forward_mask[0]].tolist() == [a, b, train.UNK, train.EOS]
+    assert previous_ids[0][backward_mask[0]].tolist() == [train.BOS, a, b, train.UNK]
+    assert next_ids[1][forward_mask[1]].tolist() == [c, train.EOS]
+    assert previous_ids[1][backward_mask[1]].tolist() == [train.BOS, c]
+
+
+def test_vocabulary_puts_specials_first_then_words_by_frequency() -> None:
+    vocab = train.Vocabulary.build(["the cat", "The dog", "the cat sat"], size=2)
+    assert vocab.words == ["<S>", "</S>", "<unk>", "the", "cat"]
+
+
+# --- sense separation --------------------------------------------------------------------------------------
+
+def occurrences(word: str, senses: list[str]) -> list[evaluate.Occurrence]:
+    return [evaluate.Occurrence(i, 0, 1, word, sense) for i, sense in enumerate(senses)]
+
+
+def test_nearest_centroid_finds_separated_senses_and_ties_fall_to_the_frequent_sense() -> None:
+    rng = np.random.default_rng(0)
+    train_senses = ["a"] * 3 + ["b"] * 5 + ["c"] * 2
+    test_senses = ["a", "a", "a", "b", "c", "c"]
+    axis = {"a": 0, "b": 1, "c": 2}
+
+    def vectors(senses: list[str]) -> np.ndarray:
+        """Layer 0 points along the sense's own axis (plus noise); layer 1 is the same for every sense."""
+        out = np.zeros((len(senses), 2, 4), dtype=np.float32)
+        for row, sense in enumerate(senses):
+            out[row, 0, axis[sense]] = 1.0
+            out[row, 0] += rng.normal(0, 0.1, size=4)
+            out[row, 1] = [1, 1, 0, 0]
+        return out
+
+    train_occ, test_occ = occurrences("bank%n", train_senses), occurrences("bank%n", test_senses)
+    accuracy = evaluate.centroid_accuracy(train_occ, vectors(train_senses), test_occ, vectors(test_senses))
+    mfs = evaluate.mfs_accuracy(train_occ, test_occ)
+    assert mfs == pytest.approx(test_senses.count("b") / len(test_senses))
+    assert accuracy[0] == 1.0
+    assert accuracy[1] == pytest.approx(mfs)  # all similarities tie: the most frequent train sense wins
+
+
+def test_centroids_are_means_compared_by_cosine_not_distance() -> None:
+    train_occ = occurrences("bass%n", ["fish", "fish", "music"])
+    train_vectors = np.array([[[8.0, 0.0]], [[12.0, 0.0]], [[0.0, 1.0]]], dtype=np.float32)
+    centroids = evaluate.SenseCentroids(train_occ, train_vectors)
+    np.testing.assert_allclose(centroids.centroids["bass%n"][0], [[10.0, 0.0], [0.0, 1.0]])
+    # Euclidean distance would pick "music" (much closer), cosine picks "fish" (smaller angle).
+    assert centroids.predict("bass%n", np.array([[1.0, 0.5]])) == ["fish"]
+
+
+def test_only_words_with_several_train_senses_including_the_gold_one_are_scored() -> None:
+    train_occ = occurrences("bank%n", ["river", "money"]) + occurrences("cat%n", ["pet"])
+    test_occ = occurrences("bank%n", ["money", "vault"]) + occurrences("cat%n", ["pet"]) + occurrences("dog%n", ["x"])
+    scored = evaluate.scored_occurrences(train_occ, test_occ)
+    assert [(o.word, o.sense) for o in scored] == [("bank%n", "money")]
+
+
+def test_semcor_split_by_document_and_multiword_tokens(tmp_path: Path) -> None:
+    records = []
+    for doc in range(10):
+        sense = "bank%1:14:00::" if doc % 2 else "bank%1:17:01::;1:17:00::"
+        records.append({"doc": f"d{doc:02d}", "sent": 1, "tokens": ["The", "river_bank", "flooded"],
+                        "lemmas": ["the", "bank", "flood"], "pos": ["DT", "NN", "VB"],
+                        "senses": [None, sense, "flood%2:30:00::"]})
+    path = tmp_path / "semcor.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+
+    data = evaluate.load_semcor(path)
+    assert (data.train_documents, data.test_documents) == (8, 2)  # d04 and d09 are held out
+    assert sorted(o.sense for o in data.test) == ["bank%1:14:00::", "bank%1:17:01::"]
+    assert {o.word for o in data.train} == {"bank%n"}  # flood has one sense: never scored, not kept
+    assert all(data.sentences[o.sentence][o.start:o.end] == ["river", "bank"] for o in data.train + data.test)
+    assert evaluate.split_tokens(["took_place", "."]) == (["took", "place", "."], [(0, 2), (2, 3)])

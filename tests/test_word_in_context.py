@@ -1,0 +1,351 @@
+"""The Word-in-context view: occurrences, measures, projections, presets, corpus search, the page and the browser."""
+from __future__ import annotations
+
+import base64
+import json
+import re
+import time
+from itertools import combinations
+from pathlib import Path
+from urllib.parse import quote
+
+import numpy as np
+import pytest
+
+from engine.context_vectors import ContextVectors
+from engine.corpus_index import corpus_index
+from engine.measures import centroid_accuracy, layer_measures, mean_pairwise_cosine, nearest_neighbours
+from engine.occurrences import (ContextInputError, ContextLine, find_occurrences, format_lines, parse_lines,
+                                parse_target, word_spans)
+from engine.presets import PRESETS_FILE, build_presets, load_presets
+from engine.projection import pca, project
+from engine.tokenize import tokenize
+from engine.word_forms import word_forms
+from tests.browser import exceptions_on, open_page, screenshot, wait_until_idle
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = str(ROOT / "pages" / "1_Word_in_context.py")
+
+
+# --- occurrences ------------------------------------------------------------------------------------------------
+
+def test_every_occurrence_counts_including_two_in_one_sentence():
+    lines = parse_lines("river | We sat on the bank, then walked along the bank.\nmoney | The Bank closed.\nNo word.")
+    found = find_occurrences("bank", lines)
+    assert [(o.sentence, o.form) for o in found.occurrences] == [(0, "bank"), (0, "bank"), (1, "Bank")]
+    assert found.missing == [2]
+    assert [found.label_of(o) for o in found.occurrences] == ["river", "river", "money"]
+
+
+def test_inflections_match_by_choice():
+    lines = [ContextLine("", text) for text in ("Two banks merged.", "The bank's vault.", "He banked left.",
+                                                "A banker smiled.")]
+    with_forms = find_occurrences("bank", lines, inflections=True)
+    assert [o.form for o in with_forms.occurrences] == ["banks", "bank", "banked"]  # "banker" is another word
+    exact = find_occurrences("bank", lines, inflections=False)
+    assert [o.form for o in exact.occurrences] == ["bank"] and exact.missing == [0, 2, 3]
+    assert find_occurrences("banks", lines).occurrences == with_forms.occurrences  # traced back to "bank"
+
+
+def test_irregular_forms_come_from_the_gold_lemmas():
+    forms = word_forms()
+    assert {"mouse", "mice"} <= forms.forms_of("mice")
+    assert {"run", "ran", "running"} <= forms.forms_of("ran")
+    assert {"light", "lit", "lights"} <= forms.forms_of("light")
+    assert "batted" in forms.forms_of("bat") and "bats" in forms.forms_of("bat")
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "two words", "<script>", "!!", "x" * 41])
+def test_bad_target_words_get_a_message(bad):
+    with pytest.raises(ContextInputError):
+        parse_target(bad)
+
+
+def test_lines_parse_and_format_round_trip():
+    lines = parse_lines("  sense A |  One bank.  \n\nplain sentence\n| a | bar inside")
+    assert lines == [ContextLine("sense A", "One bank."), ContextLine("", "plain sentence"),
+                     ContextLine("", "a | bar inside")]
+    assert parse_lines(format_lines(lines)) == lines
+
+
+def test_word_spans_point_at_each_word_in_the_original_text():
+    text = "The bank's banks, (again)."
+    shown, spans = word_spans(text, tokenize(text))
+    assert shown == text and [shown[a:b] for a, b in spans] == tokenize(text)
+
+
+# --- measures against a straightforward re-computation ---------------------------------------------------------
+
+def _cos(a, b):
+    na, nb = np.linalg.norm(a), np.linalg.norm(b)
+    return 0.0 if na == 0 or nb == 0 else float(a @ b / (na * nb))
+
+
+def _loo_accuracy_by_hand(vectors, labels):
+    """Leave one out, average the rest of each sense, pick the sense with the largest cosine (no ties here)."""
+    senses = sorted({s for s in labels if labels.count(s) >= 2})
+    kept = [i for i, s in enumerate(labels) if s in senses]
+    right = 0
+    for i in kept:
+        best, best_score = None, -2.0
+        for sense in senses:
+            others = [vectors[j] for j in kept if j != i and labels[j] == sense]
+            score = _cos(vectors[i], np.mean(others, axis=0))
+            if score > best_score:
+                best, best_score = sense, score
+        right += best == labels[i]
+    majority = max(labels.count(s) for s in senses) / len(kept)
+    return right / len(kept), majority
+
+
+def test_centroid_accuracy_matches_a_by_hand_computation():
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(3, 16))
+    labels = ["a"] * 7 + ["b"] * 5 + ["c"] * 4 + ["lonely"] + [""] * 2
+    vectors = np.stack([centres["abc".index(s)] * 0.8 + rng.normal(size=16) if s in "abc" and s else
+                        rng.normal(size=16) for s in labels])
+    result = centroid_accuracy(vectors, labels)
+    accuracy, majority = _loo_accuracy_by_hand(vectors, [s if s not in ("", "lonely") else f"_{i}"
+                                                         for i, s in enumerate(labels)])
+    assert result.evaluated == 16 and result.senses == 3  # the sense seen once and unlabelled points are left out
+    assert result.accuracy == pytest.approx(accuracy) and result.baseline == pytest.approx(majority)
+    assert 0 < result.accuracy < 1
+
+
+def test_identical_vectors_score_the_majority_baseline():
+    vectors = np.tile(np.arange(1.0, 6.0), (9, 1))
+    labels = ["money"] * 6 + ["river"] * 3
+    result = centroid_accuracy(vectors, labels)
+    assert result.accuracy == pytest.approx(6 / 9) == pytest.approx(result.baseline)
+    assert centroid_accuracy(vectors, ["money"] * 9) is None  # one sense: nothing to separate
+
+
+def test_self_similarity_and_anisotropy_match_double_loops():
+    rng = np.random.default_rng(5)
+    targets = rng.normal(size=(2, 6, 8)).astype(np.float32) + 1.0
+    others = rng.normal(size=(2, 9, 8)).astype(np.float32)
+    measures = layer_measures(ContextVectors("toy", ["l0", "l1"], targets, others), ["x", "x", "y", "y", "y", ""])
+    for layer, measure in enumerate(measures):
+        self_sim = np.mean([_cos(a, b) for a, b in combinations(targets[layer], 2)])
+        anisotropy = np.mean([_cos(a, b) for a, b in combinations(others[layer], 2)])
+        assert measure.self_similarity == pytest.approx(self_sim, abs=1e-6)
+        assert measure.anisotropy == pytest.approx(anisotropy, abs=1e-6)
+        assert measure.adjusted_self_similarity == pytest.approx(self_sim - anisotropy, abs=1e-6)
+    assert [m.depth for m in measures] == [0.0, 1.0]
+    assert mean_pairwise_cosine(np.ones((1, 3))) is None
+
+
+def test_nearest_neighbours_are_sorted_by_cosine():
+    rng = np.random.default_rng(7)
+    vectors = rng.normal(size=(12, 5))
+    found = nearest_neighbours(vectors, 4, k=3)
+    by_hand = sorted(((_cos(vectors[4], vectors[j]), j) for j in range(12) if j != 4), reverse=True)[:3]
+    assert [j for j, _ in found] == [j for _, j in by_hand]
+    assert [c for _, c in found] == pytest.approx([c for c, _ in by_hand])
+
+
+# --- projections ------------------------------------------------------------------------------------------------
+
+def test_identical_vectors_collapse_to_one_point_and_few_fall_back_to_pca():
+    same = project(np.tile([1.0, 2.0, 3.0], (7, 1)), dims=2)
+    assert same.method == "one point" and same.distinct == 1 and not same.coords.any()
+    few = project(np.eye(5)[[0, 1, 2, 0, 3]], dims=3, method="umap")  # 4 distinct vectors: UMAP is not tried
+    assert few.method == "PCA" and few.coords.shape == (5, 3)
+    assert np.allclose(few.coords[0], few.coords[3])
+
+
+def test_pca_keeps_distances_of_points_that_lie_in_a_plane():
+    rng = np.random.default_rng(2)
+    plane = rng.normal(size=(2, 10))
+    points = rng.normal(size=(8, 2)) @ plane
+    coords = pca(points, 2)
+    distance = lambda x: np.linalg.norm(x[:, None] - x[None], axis=-1)  # noqa: E731
+    assert np.allclose(distance(coords), distance(points))
+
+
+# --- figures ---------------------------------------------------------------------------------------------------------
+
+def test_hover_escapes_user_text_and_bolds_only_the_occurrence():
+    from ui.context_figures import hover_html
+
+    text = "A <b>bank</b> & a river bank."
+    start = text.rindex("bank")
+    hover = hover_html(text, start, start + 4, "my <i>label", "typed in")
+    assert "&lt;b&gt;bank&lt;/b&gt; &amp; a river <b>bank</b>." in hover
+    assert "my &lt;i&gt;label" in hover and "<i>label" not in hover
+
+
+def test_projection_figure_has_one_panel_per_encoder_and_one_legend_entry_per_sense():
+    from ui.context_figures import Panel, Points, projection_figure
+
+    coords = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 0.0]])
+    points = Points(["a", "b", "a"], ["h1", "h2", "h3"], ["bank", "banks", "bank"])
+    panels = [Panel("static", "glove", np.zeros((3, 2)), "one vector per word form", collapsed=True),
+              Panel("bilstm", method="not available", annotation="see below"),
+              Panel("elmo", "lstm-1", coords, "PCA"), Panel("bert", "layer-6", coords, "UMAP")]
+    figure = projection_figure(panels, points, dims=2)
+    assert len(figure.layout.annotations) == 4 + 1  # four titles, one note on the unavailable panel
+    assert sorted(t.name for t in figure.data if t.showlegend) == ["a", "b"]
+    shared = [t for t in figure.data if t.mode == "markers+text"]
+    assert len(shared) == 1 and list(shared[0].text) == ["bank / banks ×3"]
+    many = Points(list("abcdefghijkl"), ["h"] * 12, ["bank"] * 12)  # more senses than 3-D has marker symbols
+    spread = np.random.default_rng(0).normal(size=(12, 3))
+    figure_3d = projection_figure([Panel(name, "l", spread, "UMAP") for name in ("static", "bilstm", "elmo", "bert")],
+                                  many, dims=3)
+    assert len([t for t in figure_3d.data if t.type == "scatter3d"]) == 4 * 12
+
+
+# --- presets and the bundled corpus ---------------------------------------------------------------------------------
+
+SOURCE = re.compile(r"^(SemCor br-[a-r]\d\d s\d+|EWT (train|dev) \S+-\d{4})$")
+
+
+def test_presets_are_well_formed():
+    presets = load_presets()
+    assert len(presets) >= 12
+    for word, preset in presets.items():
+        assert 15 <= len(preset.sentences) <= 40, word
+        assert len(preset.senses) >= 2 and all(label.startswith(f"{word}: ") for label in preset.senses)
+        assert {s.label for s in preset.sentences} == set(preset.senses)
+        assert len({s.source for s in preset.sentences}) == len(preset.sentences)
+        for sentence in preset.sentences:
+            assert SOURCE.match(sentence.source), sentence.source
+            assert (sentence.sense_key is None) == sentence.source.startswith("EWT")
+            assert sentence.sense_key is None or sentence.sense_key.startswith(f"{word}%")
+        found = find_occurrences(word, preset.lines())
+        assert found.missing == [] and found.too_long == [], word
+
+
+def test_presets_file_is_what_the_build_script_writes(tmp_path):
+    from engine.gold_sentences import all_gold_sentences
+
+    sentences = list(all_gold_sentences())
+    build_presets(sentences, tmp_path / "presets.json")
+    assert json.loads((tmp_path / "presets.json").read_text()) == json.loads(PRESETS_FILE.read_text())
+    by_source = {s.source: s for s in sentences}
+    for preset in load_presets().values():  # every sentence is really where its source says
+        for sentence in preset.sentences:
+            gold = by_source[sentence.source]
+            assert gold.text == sentence.text
+            assert sentence.sense_key is None or sentence.sense_key in gold.senses
+
+
+def test_corpus_search_finds_every_sentence_with_the_word():
+    index = corpus_index()
+    forms = word_forms().forms_of("cell")
+    pattern = re.compile(r"cell", re.IGNORECASE)
+    by_scan = [i for i, text in enumerate(index.texts)
+               if pattern.search(text) and any(w.casefold() in forms for w in tokenize(text))]
+    assert index.sentence_ids(forms) == by_scan
+    result = index.search("cell", limit=300)
+    assert result.total == len(by_scan) and len(result.matches) == len(by_scan)
+    labelled = [m for m in result.matches if m.label]
+    assert labelled and all(m.source.startswith("SemCor") and m.sense_key.startswith("cell%") for m in labelled)
+    assert result.matches[: len(labelled)] == labelled  # sense-labelled sentences come first
+    assert len(index.search("cell", limit=7).matches) == 7
+    assert index.search("zzzzqx").total == 0
+
+
+# --- the page (Streamlit AppTest) ------------------------------------------------------------------------------------
+
+def _figure(app):
+    return json.loads(app.get("plotly_chart")[0].proto.spec)
+
+
+def _n_points(trace) -> int:
+    """Length of a trace's x, which plotly may ship as a base64 typed array."""
+    x = trace.get("x", [])
+    if isinstance(x, dict):
+        return len(base64.b64decode(x["bdata"])) // np.dtype(x["dtype"]).itemsize
+    return len(x)
+
+
+def test_page_draws_the_bank_preset_and_changes_layer():
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(PAGE, default_timeout=240)
+    app.query_params["word"] = "bank"
+    app.run()
+    deadline = time.monotonic() + 240
+    while "loading the model" in json.dumps(_figure(app)) and time.monotonic() < deadline:
+        time.sleep(1)  # the first run shows a placeholder per model still loading; the page reruns when it is there
+        app.run()
+    assert not app.exception
+    figure = _figure(app)
+    titles = [a["text"] for a in figure["layout"]["annotations"] if "<b>" in a["text"]]
+    assert [re.sub("<[^>]+>", "", t).split(" · ")[0] for t in titles] == ["Static (GloVe)", "BiLSTM", "ELMo", "BERT"]
+    points = sum(_n_points(trace) for trace in figure["data"] if trace.get("mode") == "markers")
+    assert points % 28 == 0 and points >= 2 * 28  # 28 occurrences per drawn panel (static and BERT at least)
+    assert {t["name"] for t in figure["data"] if t.get("showlegend")} == set(load_presets()["bank"].senses)
+    app.select_slider(key="wic_depth").set_value(0.5).run()
+    assert not app.exception
+    assert [a["text"] for a in _figure(app)["layout"]["annotations"] if "<b>" in a["text"]] != titles
+    app.toggle(key="wic_dims3").set_value(True).run()
+    assert not app.exception and any(t["type"] == "scatter3d" for t in _figure(app)["data"])
+
+
+@pytest.mark.parametrize("query, message", [
+    ({"word": "<script>"}, "single word"),
+    ({"word": "zzzzqx"}, "No sentence of the bundled corpus"),
+    ({"preset": "bank", "word": "guitar"}, "does not occur in any of the 26 sentences"),
+    ({"word": "bank", "sentences": "no target here"}, "does not occur"),
+])
+def test_page_explains_bad_input(query, message):
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(PAGE, default_timeout=240)
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception
+    assert any(message in w.value for w in app.warning), [w.value for w in app.warning]
+    assert app.text_input(key="wic_word").value == query["word"]  # what the user typed stays in the box
+
+
+# --- the page in a real browser -------------------------------------------------------------------------------------
+
+# The maps chart: its four panel titles, how many panels have points, whether a model is still loading.
+PANELS_JS = """() => { const g = document.querySelector('.js-plotly-plot');
+  if (!g || !g._fullData) return null;
+  const titles = g._fullLayout.annotations.map(a => a.text).filter(t => t.includes('<b>'));
+  const drawn = new Set(g._fullData.filter(t => t.mode === 'markers' && t.x.length).map(t => t.xaxis));
+  return {titles: titles, drawn: drawn.size, loading: titles.some(t => t.includes('loading the model'))}; }"""
+DRAWN_JS = f"() => {{ const info = ({PANELS_JS})(); return info && !info.loading && info.drawn >= 2; }}"
+
+
+def test_bank_preset_in_the_browser(app_server, browser):
+    start = time.monotonic()
+    visit = open_page(browser, f"{app_server.url}/Word_in_context?word=bank", viewport=(1400, 3000))
+    page = visit.page
+    page.wait_for_function(DRAWN_JS, timeout=240_000)
+    print(f"bank preset drawn {time.monotonic() - start:.1f} s after opening the page")
+    info = page.evaluate(PANELS_JS)
+    unavailable = sum("not available" in title for title in info["titles"])
+    assert len(info["titles"]) == 4 and info["drawn"] == 4 - unavailable
+    assert exceptions_on(page) == []
+    screenshot(page, "word_in_context_bank")
+    assert visit.external_requests() == []
+
+
+def test_script_in_the_url_is_a_message_not_markup(app_server, browser):
+    visit = open_page(browser, f"{app_server.url}/Word_in_context?word=%3Cscript%3Ealert(1)%3C/script%3E")
+    page = visit.page
+    page.get_by_text("Type a single word").first.wait_for(timeout=240_000)
+    wait_until_idle(page, timeout=240)
+    assert exceptions_on(page) == []
+    assert page.get_by_label("Target word").input_value() == "<script>alert(1)</script>"  # kept in the box
+    assert page.locator("script:has-text('alert(1)')").count() == 0
+    assert visit.external_requests() == []
+
+
+def test_markup_in_a_sentence_is_shown_as_text_in_the_hover(app_server, browser):
+    sentence = "x | A <img src=x onerror=alert(1)> <b>bank</b> on the bank."
+    visit = open_page(browser, f"{app_server.url}/Word_in_context?word=bank&sentences={quote(sentence)}")
+    page = visit.page
+    page.wait_for_function(DRAWN_JS, timeout=240_000)
+    page.locator(".js-plotly-plot").first.locator(".scatterlayer .trace .points path").last.hover(force=True)
+    hover = page.locator(".hoverlayer").first
+    hover.locator("text").first.wait_for(timeout=10_000)
+    assert "<img src=x" in hover.text_content()  # shown as text...
+    assert page.locator("img[src='x']").count() == 0  # ...never as an element
+    assert exceptions_on(page) == [] and visit.external_requests() == []

@@ -1,0 +1,113 @@
+"""bertviz's head view and model view as self-contained HTML, for ``st.components.v1.html``, with no network.
+
+bertviz (Vig 2019) draws with its own ``head_view.js`` / ``model_view.js`` and fetches require.js, d3 and jQuery
+from a CDN. Here its two scripts are fed the parameters its Python functions would build, their CDN
+``require.config`` is removed, and the three libraries are inlined from ``ui/vendor`` (see its README) and
+registered as the AMD modules the scripts ask for. Tokens travel as JSON inside a ``<script>``; ``<``, ``>`` and
+``&`` are written as ``\\u003c``-style escapes so that no token can close the script element.
+"""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+import numpy as np
+
+VENDOR = Path(__file__).resolve().parent / "vendor"
+VENDOR_SCRIPTS = ("jquery-3.7.1.min.js", "d3-5.7.0.min.js", "require-2.3.6.js")  # globals first, then require
+# Registered after require.js so that ``requirejs(['jquery', 'd3'], ...)`` finds them without loading anything.
+AMD_SHIM = "define('jquery', [], function () { return window.jQuery; });\ndefine('d3', [], function () { return window.d3; });"
+MAX_CELLS = 400_000  # attention values one view may carry (about 3 MB of HTML); larger views are refused
+_REQUIRE_CONFIG = re.compile(r"require\.config\(\{.*?\}\);", re.DOTALL)
+_FONT = "font-family:'Helvetica Neue', Helvetica, Arial, sans-serif;"
+
+
+class ViewTooLarge(ValueError):
+    """The view would carry more attention values than ``MAX_CELLS``; the message says what to do."""
+
+
+def script_json(value: object) -> str:
+    """JSON that is safe inside an HTML ``<script>`` element: no ``<``, ``>`` or ``&`` appears literally."""
+    text = json.dumps(value, ensure_ascii=True)  # also escapes U+2028/U+2029, which end a JavaScript line
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@lru_cache(maxsize=1)
+def _libraries() -> str:
+    scripts = []
+    for name in VENDOR_SCRIPTS:
+        source = (VENDOR / name).read_text(encoding="utf-8")
+        if "</script" in source.lower() or "<!--" in source:
+            raise ValueError(f"{name} contains markup that would break out of an inline <script>")
+        scripts.append(f"<script>\n{source}\n</script>")
+    return "\n".join(scripts) + f"\n<script>\n{AMD_SHIM}\n</script>"
+
+
+@lru_cache(maxsize=2)
+def _bertviz_script(name: str) -> str:
+    """bertviz's own view script with its CDN ``require.config`` removed."""
+    source = files("bertviz").joinpath(name).read_text(encoding="utf-8")
+    stripped, count = _REQUIRE_CONFIG.subn("/* libraries inlined by ui/bertviz_html.py */", source, count=1)
+    if count != 1 or "PYTHON_PARAMS" not in stripped:
+        raise ValueError(f"bertviz's {name} no longer has the layout this module expects")
+    return stripped
+
+
+def _check_size(attention: np.ndarray, what: str) -> None:
+    if attention.size > MAX_CELLS:
+        raise ViewTooLarge(
+            f"The {what} would carry {attention.size:,} attention values (the limit is {MAX_CELLS:,}); "
+            "shorten the sentence or switch to words instead of pieces."
+        )
+
+
+def _document(root_id: str, controls: str, script: str, params: dict) -> str:
+    body = script.replace("PYTHON_PARAMS", script_json(params), 1)
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="margin:0">\n{_libraries()}\n'
+        f'<div id="{root_id}" style="{_FONT}">\n<span style="user-select:none">{controls}</span>\n'
+        f"<div id='vis'></div>\n</div>\n<script>\n{body}\n</script>\n</body></html>"
+    )
+
+
+def _attention_data(attention: np.ndarray, tokens: list[str]) -> list[dict]:
+    if attention.shape[-1] != len(tokens):
+        raise ValueError(f"attention covers {attention.shape[-1]} positions but there are {len(tokens)} tokens")
+    values = np.round(attention.astype(np.float64), 4).tolist()
+    return [{"name": None, "attn": values, "left_text": list(tokens), "right_text": list(tokens)}]
+
+
+def head_view_html(attention: np.ndarray, tokens: list[str], layer: int, heads: list[int] | None = None) -> str:
+    """bertviz's head view of one layer: ``attention`` (layers, heads, n, n); ``layer`` and ``heads`` 0-based
+    (the heads drawn at first; the user can tick the others). bertviz shows the numbers it is given as labels,
+    so it is given the 1-based numbers the rest of the app uses."""
+    one_layer = attention[layer:layer + 1]
+    _check_size(one_layer, "head view")
+    params = {"attention": _attention_data(one_layer, tokens), "default_filter": "0", "root_div_id": "bertviz-head",
+              "layer": layer + 1, "heads": heads, "include_layers": [layer + 1]}
+    return _document("bertviz-head", "Layer: <select id=\"layer\"></select>", _bertviz_script("head_view.js"), params)
+
+
+def model_view_html(attention: np.ndarray, tokens: list[str]) -> str:
+    """bertviz's model view: a thumbnail per layer and head (labelled from 1); click one to enlarge it."""
+    _check_size(attention, "model view")
+    n_layers, n_heads = attention.shape[:2]
+    params = {"attention": _attention_data(attention, tokens), "default_filter": "0", "display_mode": "light",
+              "root_div_id": "bertviz-model", "include_layers": list(range(1, n_layers + 1)),
+              "include_heads": list(range(1, n_heads + 1)), "total_heads": n_heads}
+    return _document("bertviz-model", "", _bertviz_script("model_view.js"), params)
+
+
+def head_view_height(n_tokens: int) -> int:
+    """Pixels the head view needs: bertviz draws 22.5 px per token plus its head checkboxes and layer menu."""
+    return int(n_tokens * 22.5 + 90)
+
+
+def model_view_height(n_layers: int, n_heads: int, n_tokens: int) -> int:
+    """Pixels the model view needs (bertviz's own thumbnail arithmetic, plus its axis labels)."""
+    thumbnail = n_tokens * 7 * (12 / n_heads) + 10
+    detail = n_tokens * 18 + 55
+    return int(max(n_layers * thumbnail + 40, detail) + 30)

@@ -1,0 +1,101 @@
+"""Cached computations behind the Word-in-context page: encodings, projections and measures.
+
+Encodings, PCA maps and measures are ``st.cache_data`` entries keyed by encoder, layer and ``Contexts.key`` (a hash
+of the tokenised sentences and the target's positions, computed once per run instead of hashing the sentences on
+every call). UMAP maps come from one ``BackgroundProjector`` per server (``st.cache_resource``): the page never waits
+for UMAP, it shows PCA and says so until the UMAP map is ready.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from engine.context_vectors import ContextVectors, context_vectors
+from engine.measures import LayerMeasures, layer_measures
+from engine.occurrences import FoundOccurrences, Occurrence
+from engine.projection import MIN_UMAP_POINTS, BackgroundProjector, Projection, project, umap_is_warm
+from ui.common import get_encoder
+
+
+
+@dataclass(frozen=True)
+class Contexts:
+    """The tokenised sentences and the target's (sentence, position) pairs, with a content hash for the caches."""
+
+    sentences: tuple[tuple[str, ...], ...]
+    positions: tuple[tuple[int, int], ...]
+    key: str
+
+    @classmethod
+    def of(cls, found: FoundOccurrences) -> "Contexts":
+        sentences = tuple(tuple(words) for words in found.words)
+        positions = tuple((o.sentence, o.position) for o in found.occurrences)
+        key = hashlib.sha1(json.dumps([sentences, positions], ensure_ascii=False).encode()).hexdigest()
+        return cls(sentences, positions, key)
+
+
+@dataclass(frozen=True)
+class PanelMap:
+    projection: Projection
+    note: str  # why this method, when it is not UMAP
+    waiting: bool  # True while a UMAP map for this view is still being computed
+
+
+@st.cache_data(max_entries=8, show_spinner=False)  # large (the anisotropy sample) and only read on a measures miss
+def _encoded(encoder: str, key: str, _contexts: Contexts) -> ContextVectors:
+    """The target's vectors in every layer of ``encoder``, plus the other words the anisotropy baseline needs."""
+    model, _ = get_encoder(encoder)
+    sentences = _contexts.sentences
+    occurrences = [Occurrence(n, position, sentences[n][position]) for n, position in _contexts.positions]
+    return context_vectors(model, [list(words) for words in sentences], occurrences)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_targets(encoder: str, key: str, _contexts: Contexts) -> np.ndarray:
+    """Just the target's vectors (n_layers, n_occurrences, dim): small, so every rerun reads it quickly."""
+    return _encoded(encoder, key, _contexts).targets
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def cached_pca(encoder: str, layer: int, key: str, _contexts: Contexts, dims: int) -> Projection:
+    return project(cached_targets(encoder, key, _contexts)[layer], dims, method="pca")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_measures(encoder: str, key: str, _contexts: Contexts, labels: tuple[str, ...]) -> list[LayerMeasures]:
+    return layer_measures(_encoded(encoder, key, _contexts), list(labels))
+
+
+@st.cache_resource(show_spinner=False)
+def umap_projector() -> BackgroundProjector:
+    """The server's one UMAP worker and its cache of finished maps."""
+    return BackgroundProjector()
+
+
+def panel_map(encoder: str, layer: int, contexts: Contexts, dims: int) -> PanelMap:
+    """UMAP if it is ready for this view, else PCA with the reason (and the UMAP job queued)."""
+    vectors = cached_targets(encoder, contexts.key, contexts)[layer]
+    distinct = len(np.unique(vectors, axis=0))
+    if distinct < MIN_UMAP_POINTS:
+        fallback = cached_pca(encoder, layer, contexts.key, contexts, dims)
+        note = "" if distinct == 1 else f"PCA (only {distinct} points; UMAP needs {MIN_UMAP_POINTS})"
+        return PanelMap(fallback, note, False)
+    ready = umap_projector().get(vectors, dims)
+    if ready is not None:
+        return PanelMap(ready, "", False)
+    reason = "UMAP warming up" if not umap_is_warm() else "UMAP on its way"
+    return PanelMap(cached_pca(encoder, layer, contexts.key, contexts, dims), f"PCA for now ({reason})", True)
+
+
+def prefetch_umap(encoders: list[str], contexts: Contexts, dims: int) -> None:
+    """Queue UMAP maps of every layer, so moving the layer slider finds them ready."""
+    projector = umap_projector()
+    for encoder in encoders:
+        targets = cached_targets(encoder, contexts.key, contexts)
+        for layer in range(len(targets)):
+            if len(np.unique(targets[layer], axis=0)) >= MIN_UMAP_POINTS:
+                projector.get(targets[layer], dims, urgent=False)

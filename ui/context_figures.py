@@ -1,0 +1,255 @@
+"""Plotly figures of the Word-in-context page: the small multiples of projections and the layer-by-layer measures.
+
+Only plotly here (no Streamlit), so the figures can be built and checked anywhere. All user text reaching a figure
+goes through ``hover_html`` or ``html.escape``: plotly renders a subset of HTML in labels and hover text.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ui.common import ENCODER_COLOURS, ENCODER_TITLES
+
+# Okabe-Ito colours (safe for colour-blind readers and projectors), then Plotly's dark palette for more senses.
+SENSE_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+                 "#8C564B", "#7F7F7F", "#BCBD22", "#17BECF", "#9467BD")
+SENSE_SYMBOLS = ("circle", "diamond", "square", "triangle-up", "cross", "x", "triangle-down", "star",
+                 "pentagon", "hexagon", "circle-open", "diamond-open")
+SYMBOLS_3D = {"triangle-up": "cross", "triangle-down": "x", "star": "square-open", "pentagon": "circle-open",
+              "hexagon": "diamond-open"}  # 3-D scatter knows only eight symbols
+UNLABELLED = "(no label)"
+UNLABELLED_COLOUR = "#9A9A9A"
+HOVER_LINE_CHARS = 64
+HOVER_MAX_CHARS = 320
+
+
+@dataclass
+class Panel:
+    """One encoder's map: its coordinates and how they were made, or why there is none."""
+
+    encoder: str
+    layer: str = ""
+    coords: object = None  # (n, dims) array, or None when the encoder is unavailable
+    method: str = ""  # second title line: "UMAP", "PCA for now: UMAP is compiling", "not available"...
+    annotation: str = ""  # text written inside the panel (static collapse, unavailable encoder)
+    collapsed: bool = False  # few distinct vectors: points of different senses share positions
+
+
+@dataclass
+class Points:
+    """What every point shows: its group label, hover text and row in the exported table."""
+
+    labels: list[str]
+    hovers: list[str]
+    forms: list[str]  # the word as written, lower-cased (names the shared points of a collapsed panel)
+    legend_order: list[str] = field(default_factory=list)
+
+
+def sense_styles(labels: list[str]) -> dict[str, tuple[str, str]]:
+    """Label -> (colour, symbol), fixed by the order labels first appear; unlabelled points are grey."""
+    styles, index = {}, 0
+    for label in labels:
+        if label in styles:
+            continue
+        if label == UNLABELLED:
+            styles[label] = (UNLABELLED_COLOUR, "circle-open")
+        else:
+            styles[label] = (SENSE_COLOURS[index % len(SENSE_COLOURS)], SENSE_SYMBOLS[index % len(SENSE_SYMBOLS)])
+            index += 1
+    return styles
+
+
+def hover_html(text: str, start: int, end: int, label: str, source: str) -> str:
+    """The sentence, escaped and wrapped, with characters ``start:end`` (the target) in bold, then label and source.
+
+    A sentence longer than HOVER_MAX_CHARS is cut to whole words around the target, with "…" where it was cut.
+    """
+    left = max(0, start - HOVER_MAX_CHARS // 2) if len(text) > HOVER_MAX_CHARS else 0
+    right = min(len(text), left + HOVER_MAX_CHARS)
+    words = [(m.start() + left, m.end() + left) for m in re.finditer(r"\S+", text[left:right])]
+    if left > 0 and len(words) > 1:
+        words = words[1:]  # the first word may be cut
+    if right < len(text) and len(words) > 1:
+        words = words[:-1]
+    lines, line, width = [], [], 0
+    for a, b in words:
+        if line and width + 1 + (b - a) > HOVER_LINE_CHARS:
+            lines.append(" ".join(line))
+            line, width = [], 0
+        line.append(_escaped_with_bold(text, a, b, start, end))
+        width += (b - a) + (1 if width else 0)
+    lines.append(" ".join(line))
+    sentence = ("…" if words and words[0][0] > 0 else "") + "<br>".join(lines) + \
+        ("…" if words and words[-1][1] < len(text.rstrip()) else "")
+    extra = ([f"<i>{html.escape(label)}</i>"] if label else []) + \
+        ([f"<span style='color:#666'>{html.escape(source)}</span>"] if source else [])
+    return "<br>".join([sentence, *extra])
+
+
+def _escaped_with_bold(text: str, a: int, b: int, start: int, end: int) -> str:
+    """``text[a:b]`` HTML-escaped, with the part inside ``start:end`` in bold."""
+    bold_start, bold_end = max(a, start), min(b, end)
+    if bold_start >= bold_end:
+        return html.escape(text[a:b])
+    return (html.escape(text[a:bold_start]) + "<b>" + html.escape(text[bold_start:bold_end]) + "</b>"
+            + html.escape(text[bold_end:b]))
+
+
+def projection_figure(panels: list[Panel], points: Points, dims: int, height: int = 460) -> go.Figure:
+    """Small multiples: one map per encoder, same colours and symbols, one shared legend by sense."""
+    titles = [_panel_title(panel) for panel in panels]
+    specs = [[{"type": "scene" if dims == 3 else "xy"} for _ in panels]]
+    figure = make_subplots(rows=1, cols=len(panels), subplot_titles=titles, specs=specs,
+                           horizontal_spacing=0.03 if dims == 2 else 0.01)
+    styles = sense_styles(points.legend_order or points.labels)
+    shown: set[str] = set()
+    for column, panel in enumerate(panels, start=1):
+        if panel.coords is not None:
+            for rank, (label, (colour, symbol)) in enumerate(styles.items()):
+                rows = [i for i, point_label in enumerate(points.labels) if point_label == label]
+                if rows:
+                    # on a collapsed panel every sense sits on the same few points: nest them, largest first
+                    size = 8 + 6 * (len(styles) - rank) if panel.collapsed else 9
+                    figure.add_trace(_scatter(panel, rows, points, label, colour, symbol, size, dims,
+                                              showlegend=label not in shown), row=1, col=column)
+                    shown.add(label)
+            if panel.collapsed:
+                figure.add_trace(_shared_point_labels(panel, points, dims), row=1, col=column)
+        _annotate(figure, column, panel.annotation, dims)
+    _style_axes(figure, panels, dims)
+    figure.update_annotations(selector={"yref": "paper", "yanchor": "bottom"}, yshift=6)
+    figure.update_layout(
+        height=height, margin={"l": 10, "r": 10, "t": 110, "b": 10}, plot_bgcolor="white",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.16, "xanchor": "left", "x": 0,
+                "font": {"size": 14}, "itemsizing": "constant", "title": {"text": ""}},
+        hoverlabel={"bgcolor": "white", "font": {"size": 13}, "align": "left"},
+        font={"size": 13}, dragmode="pan" if dims == 2 else "orbit",
+    )
+    return figure
+
+
+def _scatter(panel: Panel, rows: list[int], points: Points, label: str, colour: str, symbol: str, size: float,
+             dims: int, showlegend: bool) -> go.Scatter | go.Scatter3d:
+    coords = panel.coords[rows]
+    common = dict(
+        name=label, legendgroup=label, showlegend=showlegend, mode="markers",
+        marker={"color": colour, "symbol": symbol if dims == 2 else SYMBOLS_3D.get(symbol, symbol),
+                "size": size if dims == 2 else size * 0.6,
+                "line": {"width": 0.8, "color": "white"}, "opacity": 1 if panel.collapsed else 0.85},
+        hovertext=[points.hovers[i] for i in rows], hoverinfo="text", customdata=[[i, panel.encoder] for i in rows],
+    )
+    if dims == 3:
+        return go.Scatter3d(x=coords[:, 0], y=coords[:, 1], z=coords[:, 2], **common)
+    return go.Scatter(x=coords[:, 0], y=coords[:, 1], **common)
+
+
+def _shared_point_labels(panel: Panel, points: Points, dims: int) -> go.Scatter | go.Scatter3d:
+    """A label over each shared point of a collapsed panel: the word form(s) and how many occurrences sit there."""
+    groups: dict[tuple, list[int]] = {}
+    for i, position in enumerate(map(tuple, panel.coords)):
+        groups.setdefault(position, []).append(i)
+    texts = [f"{html.escape(' / '.join(sorted({points.forms[i] for i in rows})))} ×{len(rows)}"
+             for rows in groups.values()]
+    coords = list(groups)
+    # an invisible marker as large as the nested ones lifts the text clear of them
+    common = dict(mode="markers+text", text=texts, textposition="top center", showlegend=False, hoverinfo="skip",
+                  textfont={"size": 13, "color": "#222"}, marker={"size": 40, "opacity": 0})
+    if dims == 3:
+        return go.Scatter3d(x=[c[0] for c in coords], y=[c[1] for c in coords], z=[c[2] for c in coords], **common)
+    return go.Scatter(x=[c[0] for c in coords], y=[c[1] for c in coords], **common)
+
+
+def _panel_title(panel: Panel) -> str:
+    """Two lines: encoder and layer, then how the map was made (the same height for every panel)."""
+    name = f"<b>{html.escape(ENCODER_TITLES[panel.encoder])}</b>"
+    layer = f" · {html.escape(panel.layer)}" if panel.layer else ""
+    return f"{name}{layer}<br><span style='font-size:12px;color:#555'>{html.escape(panel.method)}</span>"
+
+
+def _annotate(figure: go.Figure, column: int, text: str, dims: int) -> None:
+    """Text at the foot of a panel (an unavailable encoder, or the static collapse)."""
+    if not text:
+        return
+    domain = figure.layout[f"xaxis{column if column > 1 else ''}"].domain if dims == 2 else \
+        figure.layout[f"scene{column if column > 1 else ''}"].domain.x
+    figure.add_annotation(text=html.escape(text).replace("\n", "<br>"), xref="paper", yref="paper",
+                          x=(domain[0] + domain[1]) / 2, y=0.04, xanchor="center", showarrow=False, align="center",
+                          font={"size": 12, "color": "#444"}, bgcolor="rgba(255,255,255,0.85)")
+
+
+def _style_axes(figure: go.Figure, panels: list[Panel], dims: int) -> None:
+    """Projection axes carry no units: hide ticks, keep a thin frame so panels read as separate maps.
+
+    2-D ranges get a margin so points on the edge stay whole, and a wide one on collapsed panels (PCA puts two
+    distinct vectors at the very ends of the axis) so their labels fit.
+    """
+    columns = len(panels)
+    if dims == 3:
+        hidden = {"showticklabels": False, "title": {"text": ""}, "showbackground": True,
+                  "backgroundcolor": "#f7f7f7", "gridcolor": "#e5e5e5", "zeroline": False}
+        for column in range(1, columns + 1):
+            figure.layout[f"scene{column if column > 1 else ''}"].update(
+                xaxis=hidden, yaxis=hidden, zaxis=hidden, aspectmode="cube")
+        return
+    for column, panel in enumerate(panels, start=1):
+        margin = 0.6 if panel.collapsed else 0.12
+        ranges = [_padded_range(panel.coords[:, axis], margin) if panel.coords is not None else [-1, 1]
+                  for axis in (0, 1)]
+        figure.update_xaxes(range=ranges[0], row=1, col=column)
+        figure.update_yaxes(range=ranges[1], row=1, col=column)
+    figure.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, showline=True, mirror=True,
+                        linecolor="#cccccc", fixedrange=False)
+    figure.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, showline=True, mirror=True,
+                        linecolor="#cccccc")
+
+
+def _padded_range(values, share: float) -> list[float]:
+    low, high = float(min(values)), float(max(values))
+    margin = share * (high - low) if high > low else 1.0
+    return [low - margin, high + margin]
+
+
+def measures_figure(series: dict[str, list[dict]], baseline: float | None, depth: float) -> go.Figure:
+    """Two line charts across relative depth, one line per encoder: centroid accuracy, adjusted self-similarity.
+
+    ``series[encoder]`` is a list of {"depth", "layer", "accuracy", "adjusted"} rows (values may be None).
+    """
+    figure = make_subplots(rows=1, cols=2, horizontal_spacing=0.1, subplot_titles=(
+        "<b>Do senses separate?</b><br><span style='font-size:12px'>leave-one-out nearest-sense-centroid accuracy"
+        "</span>",
+        "<b>How context-specific?</b><br><span style='font-size:12px'>self-similarity minus anisotropy baseline "
+        "(lower = more context-specific)</span>"))
+    for encoder, rows in series.items():
+        single = len(rows) == 1  # static: one layer, the same at every depth, drawn as a flat dotted line
+        name = ENCODER_TITLES[encoder] + (" (one layer)" if single else "")
+        for column, key in ((1, "accuracy"), (2, "adjusted")):
+            kept = [row for row in rows if row[key] is not None]
+            if not kept:
+                continue
+            if single:
+                kept = [{**kept[0], "depth": 0.0}, {**kept[0], "depth": 1.0}]
+            figure.add_trace(go.Scatter(
+                x=[row["depth"] for row in kept], y=[row[key] for row in kept],
+                mode="lines" if single else "lines+markers", name=name, legendgroup=encoder,
+                showlegend=column == 1, line={"color": ENCODER_COLOURS[encoder], "width": 3,
+                                              "dash": "dot" if single else "solid"}, marker={"size": 8},
+                text=[row["layer"] for row in kept],
+                hovertemplate="%{text}: %{y:.3f}<extra>" + html.escape(name) + "</extra>",
+            ), row=1, col=column)
+    if baseline is not None:
+        figure.add_hline(y=baseline, line={"dash": "dash", "color": "#555"}, row=1, col=1,
+                         annotation_text=f"majority baseline {baseline:.0%}", annotation_position="bottom right")
+    for column in (1, 2):
+        figure.add_vline(x=depth, line={"dash": "dot", "color": "#999"}, row=1, col=column)
+    figure.update_xaxes(title_text="relative depth (0 = input layer, 1 = top layer)", range=[-0.04, 1.04],
+                        gridcolor="#eeeeee")
+    figure.update_yaxes(title_text="accuracy", range=[0, 1.04], tickformat=".0%", row=1, col=1, gridcolor="#eeeeee")
+    figure.update_yaxes(title_text="adjusted self-similarity", row=1, col=2, gridcolor="#eeeeee")
+    figure.update_annotations(selector={"yref": "paper", "yanchor": "bottom"}, yshift=8)
+    figure.update_layout(height=420, margin={"l": 10, "r": 10, "t": 90, "b": 10}, plot_bgcolor="white",
+                         legend={"orientation": "h", "y": -0.25, "x": 0}, font={"size": 13})
+    return figure

@@ -1,0 +1,266 @@
+"""The parts of the Word-in-context page below its inputs: the maps, the measurements, neighbours and export.
+
+Each ``render_*`` function draws one section from a ``ContextView``, the page's already validated state.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from engine import ENCODER_NAMES, Encoder, InputTooLong
+from engine.measures import nearest_neighbours
+from engine.occurrences import FoundOccurrences, word_spans
+from ui.common import ENCODER_TITLES, escape_markdown
+from ui.context_data import Contexts, cached_measures, cached_targets, panel_map, prefetch_umap
+from ui.context_figures import UNLABELLED, Panel, Points, hover_html, measures_figure, projection_figure
+
+DEFAULT_DEPTHS = (0.0, 0.167, 0.333, 0.5, 0.667, 0.833, 1.0)  # every layer of the default encoders (1, 3, 4, 7)
+POLL_SECONDS = 0.5
+
+
+@dataclass
+class ContextView:
+    """Everything the sections need: the occurrences, the encoders by state, the chosen layer depth and 2-D/3-D."""
+
+    found: FoundOccurrences
+    sources: list[str]  # per input line
+    ready: dict[str, Encoder]
+    loading: list[str]
+    unavailable: dict[str, str]  # encoder -> reason
+    depth: float
+    dims: int
+    waiting: bool = False  # some panel shows PCA until its UMAP map is ready (set by ``render_maps``)
+    contexts: Contexts = field(init=False)
+    labels: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.contexts = Contexts.of(self.found)
+        self.labels = [self.found.label_of(o) or UNLABELLED for o in self.found.occurrences]
+
+    def layer_at(self, name: str) -> int:
+        """The encoder's layer nearest to the chosen relative depth (0 = input layer, 1 = top layer)."""
+        return int(np.floor(self.depth * (len(self.ready[name].layer_names) - 1) + 0.5))
+
+
+def depth_options(ready: dict[str, Encoder]) -> list[float]:
+    """Relative depths the layer slider offers: every layer of every loaded encoder, and the default grid."""
+    return sorted(set(DEFAULT_DEPTHS) | {round(i / max(len(e.layer_names) - 1, 1), 3)
+                                         for e in ready.values() for i in range(len(e.layer_names))})
+
+
+def render_maps(view: ContextView) -> dict:
+    """The small multiples (one chart, four panels), their caption and notes; returns the chart's selection."""
+    panels, waiting = [], False
+    with st.spinner("Encoding the sentences…"):
+        for name in ENCODER_NAMES:
+            panel, panel_waiting = _panel(view, name)
+            panels.append(panel)
+            waiting |= panel_waiting
+    found = view.found
+    points = Points(view.labels, _hovers(view), [o.form.casefold() for o in found.occurrences],
+                    legend_order=[label for label in view.labels if label != UNLABELLED] + [UNLABELLED])
+    event = st.plotly_chart(
+        projection_figure(panels, points, view.dims), width="stretch", key="wic_chart", on_select="rerun",
+        selection_mode="points", config={"displaylogo": False, "toImageButtonOptions": {
+            "format": "png", "filename": f"word-in-context-{found.target.casefold()}", "scale": 2}},
+    )
+    sentences = len({o.sentence for o in found.occurrences})
+    st.caption(
+        f"{len(found.occurrences)} occurrences of “{escape_markdown(found.target)}” in {sentences} sentences "
+        "(every occurrence is a point). Hover a point to read its sentence; click one to list its nearest neighbours "
+        "below; click a sense in the legend to hide it. The axes have no units: only closeness matters. "
+        "**Static (GloVe)** has one vector per word form, so context cannot move its points: however many sentences, "
+        "they pile up on one point per form."
+    )
+    view.waiting = waiting
+    if view.loading:
+        st.caption(f"Loading {', '.join(ENCODER_TITLES[name] for name in view.loading)}: the first visit after the "
+                   "server started loads the models (a few seconds); the panels fill in by themselves.")
+    if waiting:
+        st.caption("Some panels show PCA for now: UMAP compiles its code once per server start (10-30 s) and then "
+                   "maps each layer in well under a second. The panels switch to UMAP by themselves.")
+    prefetch_umap([name for name in view.ready if name not in view.unavailable], view.contexts, view.dims)
+    for name, reason in view.unavailable.items():
+        st.warning(f"**{ENCODER_TITLES[name]}** is not shown: {escape_markdown(reason)}")
+    _skipped_notice(found)
+    return event
+
+
+def _panel(view: ContextView, name: str) -> tuple[Panel, bool]:
+    """One encoder's panel and whether it waits for a UMAP map."""
+    if name in view.loading:
+        return Panel(name, method="loading the model…", annotation="first visit since the server started"), False
+    if name not in view.ready:
+        return Panel(name, method="not available", annotation="see the note below the chart"), False
+    layer = view.layer_at(name)
+    try:
+        mapped = panel_map(name, layer, view.contexts, view.dims)
+    except InputTooLong as error:
+        view.unavailable[name] = str(error)
+        return Panel(name, method="not available", annotation="a sentence is too long:\nsee the note below"), False
+    projection = mapped.projection
+    # no more distinct vectors than word forms: the encoder (or layer) sees the word, not its context
+    collapsed = projection.distinct < len(view.contexts.positions) and projection.distinct <= len(view.found.forms_seen)
+    return Panel(
+        name, view.ready[name].layer_names[layer], projection.coords,
+        "one vector per word form" if collapsed else mapped.note or projection.method,
+        "all senses share these points:\ncontext cannot move them" if collapsed else "", collapsed,
+    ), mapped.waiting
+
+
+def _hovers(view: ContextView) -> list[str]:
+    """Each point's hover: its sentence with this occurrence in bold, its label and its source."""
+    hovers = []
+    for occurrence in view.found.occurrences:
+        line = view.found.lines[occurrence.sentence]
+        text, spans = word_spans(line.text, view.found.words[occurrence.sentence])
+        start, end = spans[occurrence.position]
+        hovers.append(hover_html(text, start, end, line.label, view.sources[occurrence.sentence]))
+    return hovers
+
+
+def render_refresh(view: ContextView) -> None:
+    """Poll in a fragment; rerun the page when a model has loaded or every waiting UMAP map is ready.
+
+    Called last on the page: a fragment that reruns before the browser has every widget of the full run would send
+    their defaults back (a reset layer slider), so nothing may follow it.
+    """
+    if not (view.loading or view.waiting):
+        return
+    loading = tuple(view.loading)
+
+    @st.fragment(run_every=POLL_SECONDS)
+    def poll() -> None:
+        from ui.warmup import encoder_status
+
+        if any(encoder_status(name)[0] != "loading" for name in loading):
+            st.rerun()
+        shown = [name for name in view.ready if name not in view.unavailable]
+        if view.waiting and not any(
+                panel_map(name, view.layer_at(name), view.contexts, view.dims).waiting
+                for name in shown):
+            st.rerun()
+
+    poll()
+
+
+def _skipped_notice(found: FoundOccurrences) -> None:
+    skipped = [(n, "no occurrence") for n in found.missing] + [(n, "too long") for n in found.too_long]
+    if not skipped:
+        return
+    forms = " or its inflections" if len(found.forms) > 1 else ""
+    st.info(f"{len(skipped)} of {len(found.lines)} sentences were skipped (listed below): {len(found.missing)} without "
+            f"“{escape_markdown(found.target)}”{forms}"
+            f"{f', {len(found.too_long)} over 150 words' if found.too_long else ''}.")
+    with st.expander("Skipped sentences"):
+        st.markdown("\n".join(f"{n + 1}. ({why}) {escape_markdown(found.lines[n].text)}" for n, why in skipped))
+
+
+def render_measures(view: ContextView) -> None:
+    """Line charts across layers, one line per encoder: sense separation and context-specificity."""
+    st.header("Which layer separates the senses?")
+    series, baseline = {}, None
+    labels = tuple(label if label != UNLABELLED else "" for label in view.labels)
+    for name in view.ready:
+        if name in view.unavailable:
+            continue
+        measures = cached_measures(name, view.contexts.key, view.contexts, labels)
+        series[name] = [{"depth": m.depth, "layer": m.layer, "accuracy": m.centroid and m.centroid.accuracy,
+                         "adjusted": m.adjusted_self_similarity} for m in measures]
+        baseline = next((m.centroid.baseline for m in measures if m.centroid), baseline)
+    st.plotly_chart(measures_figure(series, baseline, view.depth), width="stretch", key="wic_measures",
+                    config={"displaylogo": False})
+    if baseline is None:
+        st.info("Sense separation needs at least two senses with two labelled occurrences each "
+                "(`label | sentence`, one per line).")
+    st.markdown(
+        "**Left:** each labelled occurrence is given the sense whose average vector (computed without it) is closest "
+        "by cosine; the line is the share it gets right, the dashed line what always guessing the most common sense "
+        "gets. **Right:** self-similarity (Ethayarajh 2019) is the mean cosine between the word's occurrences, minus "
+        "the layer's anisotropy (the mean cosine between other words of these sentences, up to 400 of them), so 0 "
+        "means the occurrences are no more alike than unrelated words. GloVe's occurrences are identical up to the "
+        "word form, which is all that keeps its line from 1 − anisotropy."
+    )
+    with st.expander("The numbers"):
+        table = [{"encoder": ENCODER_TITLES[name], "layer": row["layer"], "relative depth": round(row["depth"], 2),
+                  "centroid accuracy": row["accuracy"], "self-similarity − anisotropy": row["adjusted"]}
+                 for name, rows in series.items() for row in rows]
+        st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch",
+                     column_config={"centroid accuracy": st.column_config.NumberColumn(format="percent"),
+                                    "self-similarity − anisotropy": st.column_config.NumberColumn(format="%.3f")})
+        if baseline is not None:
+            st.caption(f"Majority baseline: {baseline:.1%} of the labelled occurrences share the most common sense.")
+
+
+def render_neighbours(view: ContextView, selection: dict) -> None:
+    """The k nearest occurrences of one occurrence (chosen in a list or by clicking a point), by cosine."""
+    st.header("Nearest neighbours")
+    state, found, labels = st.session_state, view.found, view.labels
+    shown = [name for name in view.ready if name not in view.unavailable]
+    if not shown:
+        st.caption("The neighbours appear when a model has loaded.")
+        return
+    clicked = [point["customdata"] for point in (selection.selection.points if selection else [])
+               if point.get("customdata")]
+    if clicked and tuple(clicked[0]) != state.get("wic_last_click") and clicked[0][1] in shown:
+        state.wic_last_click = tuple(clicked[0])
+        state.wic_focus, state.wic_encoder_pref = int(clicked[0][0]), str(clicked[0][1])
+    preferred = state.get("wic_encoder_pref", "bert")  # the URL's or the user's choice, kept while a model loads
+    state.wic_encoder = preferred if preferred in shown else "bert" if "bert" in shown else shown[-1]
+    if state.get("wic_focus", 0) >= len(found.occurrences):
+        state.wic_focus = 0
+    pick_encoder, pick_point, pick_k = st.columns([1, 4, 1])
+    name = pick_encoder.selectbox("Encoder", shown, key="wic_encoder", format_func=ENCODER_TITLES.get,
+                                  on_change=lambda: state.update(wic_encoder_pref=state.wic_encoder))
+
+    def occurrence_name(index: int) -> str:
+        text = found.lines[found.occurrences[index].sentence].text
+        return f"#{index + 1} · {labels[index]} · {text[:90]}{'…' if len(text) > 90 else ''}"
+
+    focus = pick_point.selectbox("Occurrence (or click a point above)", range(len(found.occurrences)),
+                                 key="wic_focus", format_func=occurrence_name)
+    k = pick_k.number_input("How many", 1, 20, 5, key="wic_k")
+    layer = view.layer_at(name)
+    vectors = cached_targets(name, view.contexts.key, view.contexts)[layer]
+    st.caption(f"Closest occurrences to #{focus + 1} by cosine in the full {vectors.shape[1]}-dimensional space of "
+               f"{ENCODER_TITLES[name]} {view.ready[name].layer_names[layer]} (not on the 2-D map).")
+    rows = [f"**#{focus + 1}** *{escape_markdown(labels[focus])}* — {_highlighted(found, focus)}", ""]
+    for j, similarity in nearest_neighbours(vectors, focus, int(k)):
+        verdict = "" if UNLABELLED in (labels[j], labels[focus]) else \
+            "✓ same sense · " if labels[j] == labels[focus] else "✗ other sense · "
+        rows.append(f"1. cosine **{similarity:.3f}** {verdict}*{escape_markdown(labels[j])}* — "
+                    f"{_highlighted(found, j)}")
+    st.markdown("\n".join(rows))
+
+
+def _highlighted(found: FoundOccurrences, index: int) -> str:
+    """The occurrence's sentence as escaped Markdown with the occurrence in bold."""
+    occurrence = found.occurrences[index]
+    text, spans = word_spans(found.lines[occurrence.sentence].text, found.words[occurrence.sentence])
+    start, end = spans[occurrence.position]
+    return f"{escape_markdown(text[:start])}**{escape_markdown(text[start:end])}**{escape_markdown(text[end:])}"
+
+
+def render_export(view: ContextView) -> None:
+    """CSV of the drawn points; the PNG comes from the chart's own camera button, the link from the address bar."""
+    st.header("Export")
+    records = []
+    for name in view.ready:
+        if name in view.unavailable:
+            continue
+        layer = view.layer_at(name)
+        projection = panel_map(name, layer, view.contexts, view.dims).projection
+        for i, occurrence in enumerate(view.found.occurrences):
+            record = {"sentence_no": occurrence.sentence + 1, "word": occurrence.form,
+                      "label": view.found.label_of(occurrence), "source": view.sources[occurrence.sentence],
+                      "sentence": view.found.lines[occurrence.sentence].text, "encoder": name,
+                      "layer": view.ready[name].layer_names[layer], "method": projection.method}
+            record.update({axis: float(value) for axis, value in zip("xyz", projection.coords[i])})
+            records.append(record)
+    st.download_button("Download the points (CSV)", pd.DataFrame(records).to_csv(index=False).encode(),
+                       file_name=f"word-in-context-{view.found.target.casefold()}.csv", mime="text/csv")
+    st.caption("The chart's camera icon saves it as a PNG (twice screen resolution, for slides). This page's address "
+               "holds the whole view (word, sentences, layer, encoder): copy it to share the view.")

@@ -1,0 +1,91 @@
+"""Plotly figures of the distance-decay page: one sentence's influence heatmap, one word's row, corpus curves.
+
+Every word shown comes from the user, so tick labels and hover text are HTML-escaped (Plotly renders a few tags).
+"""
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+HEAT_SCALE = "Blues"
+
+
+def word_labels(words: list[str]) -> list[str]:
+    """Unique, escaped axis labels "3 · bank" (a word can occur twice in a sentence)."""
+    return [f"{i + 1} · {html.escape(word)}" for i, word in enumerate(words)]
+
+
+def influence_heatmap(matrix: np.ndarray, words: list[str], chosen: int) -> go.Figure:
+    """Rows: whose vector (word i); columns: whose input (word j); colour: share of row i's strongest context word.
+
+    The diagonal is NaN (left out) and shows the grey background; the chosen row is framed in red.
+    """
+    labels = word_labels(words)
+    escaped = [html.escape(word) for word in words]
+    hover = [[f"“{escaped[i]}” (word {i + 1}) ← “{escaped[j]}” (word {j + 1}), "
+              f"offset {j - i:+d}: {matrix[i, j]:.2f}" if i != j
+              else f"“{escaped[i]}” itself: left out (its own input always matters most)"
+              for j in range(len(words))] for i in range(len(words))]
+    figure = go.Figure(go.Heatmap(
+        z=matrix, x=labels, y=labels, zmin=0, zmax=1, colorscale=HEAT_SCALE, text=hover,
+        hovertemplate="%{text}<extra></extra>",
+        colorbar={"title": {"text": "influence<br>(strongest other<br>word = 1)"}},
+    ))
+    figure.add_shape(type="rect", x0=-0.5, x1=len(words) - 0.5, y0=chosen - 0.5, y1=chosen + 0.5,
+                     line={"color": "#d62728", "width": 3})
+    figure.update_layout(
+        height=min(900, 160 + 26 * len(words)), margin={"t": 30, "l": 10, "r": 10, "b": 10},
+        plot_bgcolor="#c8c8c8",  # shows through the left-out diagonal
+        xaxis={"title": "word j (whose input changes)", "side": "top", "tickangle": -60, "showgrid": False},
+        yaxis={"title": "word i (whose vector is measured)", "autorange": "reversed", "showgrid": False},
+    )
+    return figure
+
+
+def row_bars(row: np.ndarray, words: list[str], chosen: int) -> go.Figure:
+    """Word ``chosen``'s row as bars over signed offset (negative: words to its left), each bar named by its word."""
+    offsets = np.arange(len(words)) - chosen
+    escaped = [html.escape(word) for word in words]
+    ticks = [f"{word} {d:+d}" if d else f"<b>{word}</b>" for word, d in zip(escaped, offsets)]
+    figure = go.Figure(go.Bar(
+        x=offsets, y=row, marker_color=["#1f77b4" if d < 0 else "#ff7f0e" for d in offsets], customdata=escaped,
+        hovertemplate="offset %{x:+d}: “%{customdata}” %{y:.2f}<extra></extra>",
+    ))
+    figure.update_layout(
+        height=420, margin={"t": 30, "l": 10, "r": 10, "b": 10}, showlegend=False,
+        xaxis={"title": f"offset from “{escaped[chosen]}” (blue: left, orange: right)", "tickvals": offsets,
+               "ticktext": ticks, "tickangle": -60},
+        yaxis={"title": "influence (strongest other word = 1)", "range": [0, 1.05]},
+    )
+    return figure
+
+
+def corpus_chart(curves: list[tuple[str, str, pd.DataFrame]], log_scale: bool) -> go.Figure:
+    """Mean normalised influence against signed distance with 95% bands; ``curves``: (label, colour, rows)."""
+    figure = go.Figure()
+    for label, colour, rows in curves:
+        rows = rows.sort_values("offset")
+        red, green, blue = (int(colour[k : k + 2], 16) for k in (1, 3, 5))
+        for first, side in ((True, rows[rows["offset"] < 0]), (False, rows[rows["offset"] > 0])):
+            figure.add_trace(go.Scatter(
+                x=np.concatenate([side["offset"], side["offset"][::-1]]),
+                y=np.concatenate([side["high"], side["low"][::-1]]),
+                fill="toself", fillcolor=f"rgba({red},{green},{blue},0.18)", line={"width": 0},
+                hoverinfo="skip", showlegend=False, legendgroup=label,
+            ))
+            figure.add_trace(go.Scatter(
+                x=side["offset"], y=side["mean"], mode="lines+markers", marker={"size": 4},
+                line={"color": colour, "width": 2}, name=label, legendgroup=label, showlegend=first,
+                customdata=np.stack([side["low"], side["high"], side["pairs"]], axis=1),
+                hovertemplate="offset %{x:+d}: %{y:.3f} (95%: %{customdata[0]:.3f}–%{customdata[1]:.3f}, "
+                              "%{customdata[2]:,} pairs)<extra>" + html.escape(label) + "</extra>",
+            ))
+    figure.update_layout(
+        height=440, margin={"t": 30, "l": 10, "r": 10, "b": 10}, legend={"orientation": "h", "y": -0.18},
+        xaxis={"title": "signed distance j − i (negative: the source word is to the left)", "dtick": 5},
+        yaxis={"title": "mean influence (strongest other word = 1)", "type": "log" if log_scale else "linear"},
+    )
+    return figure
