@@ -16,6 +16,11 @@ bench: $(VENV)/.requirements-test
 	bash tests/install_browser.sh
 	$(PYTHON) -m benchmarks.bench
 
+# 20 headless browser sessions on every page for 60 s, on loopback; stops by itself.
+load-test: $(VENV)/.requirements-test
+	bash tests/install_browser.sh
+	$(PYTHON) -m benchmarks.load_test
+
 $(PYTHON):
 	python3 -m venv $(VENV)
 

@@ -4,7 +4,7 @@
 2. A naive baseline: a fresh ``python -c`` process running ``umap.UMAP().fit_transform`` on the bank preset's points.
 3. Server A (real ``streamlit run``, headless Chromium): cold start until the home page's title is drawn, every page
    with every encoder, then warm interactions (median and p95); its process tree's peak RSS, sampled every 100 ms.
-4. Server B, fresh: the first Word-in-context view (``?word=bank``) until its four maps are drawn.
+4. Server B, fresh: the first Word-in-context view (``?word=bank``) until its maps are drawn.
 
 Prints a table and writes it to ``benchmarks/results.md`` and ``benchmarks/results.json`` with the machine.
 A step that cannot run (a page missing, a widget renamed) is reported as n/a with the reason; the others go on.
@@ -19,22 +19,24 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
 from pathlib import Path
-from urllib.parse import quote
 
 import numpy as np
 import psutil
 
-from benchmarks.browser_timing import (FOUR_MAPS, FOUR_UMAP_MAPS, WidgetMissing, click_radio, radio_options,
-                                       step_slider, time_rerun, type_text, wait_idle)
+from benchmarks.browser_timing import (WidgetMissing, click_radio, maps_drawn, radio_options, step_slider, time_rerun,
+                                       type_text, wait_idle)
 from benchmarks.memory import PeakMemory
-from benchmarks.throughput import Throughput, all_throughputs, bundled_sentences
+from benchmarks.throughput import all_throughputs, bundled_sentences
+from engine.serving import tune_for_serving
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS, StreamlitServer, browser_unavailable_reason, open_page
 
 HERE = Path(__file__).resolve().parent
 HOME_TITLE = 'h1:has-text("Contextual Embeddings Explorer")'
+WIC_URL = "/Word_in_context?word=bank"
+WAIT = 300.0  # seconds: UMAP's first compilation takes 10-30 s on an idle machine, minutes on a crowded one
 REPEATS = 8
 NEW_SENTENCES = [
     "The old fisherman mended his nets while the children played on the shore.",
@@ -46,6 +48,7 @@ NEW_SENTENCES = [
     "Students who finish the exam early may leave the hall quietly.",
     "After the concert, the band signed programmes for their patient fans.",
     "The river flooded the fields, and the farmers lost most of the harvest.",
+    "Our teacher explained why the moon looks larger near the horizon.",
 ]
 BASELINE_SCRIPT = ("import sys, numpy, umap\n"
                    "for points in numpy.load(sys.argv[1]).values(): umap.UMAP().fit_transform(points)")
@@ -53,12 +56,12 @@ BASELINE_SCRIPT = ("import sys, numpy, umap\n"
 
 @dataclass
 class Row:
-    """One line of the results table: a value in seconds, sentences/s, a ratio or MB, or why it is missing."""
+    """One line of the results table: a value in s, ms (median, with p95), sentences/s, x or MB; or why it is n/a."""
 
     name: str
     value: float | None = None
     unit: str = "s"
-    p95: float | None = None  # warm interactions: value is the median
+    p95: float | None = None
     target: str = ""
     met: bool | None = None
     note: str = ""
@@ -68,10 +71,18 @@ class Row:
         if self.value is None:
             return "n/a"
         if self.unit == "ms":
-            return f"{self.value:.0f} ms (p95 {self.p95:.0f} ms)" if self.p95 is not None else f"{self.value:.0f} ms"
+            return f"{self.value:.0f} ms (p95 {self.p95:.0f} ms)"
         if self.unit == "x":
             return f"{self.value:.2f}x"
         return f"{self.value:.2f} s" if self.unit == "s" else f"{self.value:,.0f} {self.unit}"
+
+    def print(self) -> "Row":
+        print(f"  {self.name}: {self.shown()}  {self.note}", flush=True)
+        return self
+
+
+def failure(error: BaseException) -> str:
+    return f"n/a: {type(error).__name__}: {(str(error).splitlines() or [''])[0][:160]}"
 
 
 def measured(name: str, measure, target: str = "", limit: float | None = None) -> Row:
@@ -79,29 +90,57 @@ def measured(name: str, measure, target: str = "", limit: float | None = None) -
     row = Row(name, target=target)
     try:
         row.value, row.note = measure()
+        row.met = None if limit is None else row.value < limit
     except Exception as error:  # noqa: BLE001 - one failed step must not stop the benchmark
-        row.note = f"{type(error).__name__}: {str(error).splitlines()[0][:160] if str(error) else ''}"
-    if row.value is not None and limit is not None:
-        row.met = row.value < limit
-    print(f"  {row.name}: {row.shown()} {row.note}", flush=True)
-    return row
+        row.note = failure(error)
+    return row.print()
+
+
+def repeated(name: str, page, actions, target: str = "median < 300 ms") -> Row:
+    """Median and p95 of the time from each action until the app is idle again."""
+    row = Row(name, unit="ms", target=target)
+    try:
+        row.samples = [1000 * time_rerun(page, action) for action in actions]
+        row.value, row.p95 = statistics.median(row.samples), float(np.percentile(row.samples, 95))
+        row.met, row.note = row.value < 300, f"{len(row.samples)} repeats"
+    except Exception as error:  # noqa: BLE001
+        row.note = failure(error)
+    return row.print()
 
 
 def machine() -> dict:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
+    import torch
+
     return {
         "cpu": cpu, "cores": os.cpu_count(), "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
-        "os": platform.platform(terse=True), "python": platform.python_version(),
-        "torch": version("torch"), "transformers": version("transformers"), "streamlit": version("streamlit"),
-        "torch_threads": __import__("torch").get_num_threads(), "load_average_at_start": os.getloadavg()[0],
+        "os": platform.platform(terse=True), "python": platform.python_version(), "torch": version("torch"),
+        "torch_threads": torch.get_num_threads(), "transformers": version("transformers"),
+        "streamlit": version("streamlit"), "load_average_at_start": round(os.getloadavg()[0], 1),
     }
 
 
 # --- 1 and 2: in this process, and a naive baseline in a fresh one ---------------------------------------------------
 
+def throughput_rows() -> tuple[list[Row], int]:
+    """Rows for every encoder (and BERT's raw forward), and how many encoders load in this checkout."""
+    results, skipped = all_throughputs(bundled_sentences())
+    rows = [Row(f"Encoding throughput: {r.encoder}", r.sentences_per_s, "sentences/s",
+                note="1,000 bundled sentences, raw text in, vectors out") for r in results]
+    bert = next((r for r in results if r.encoder == "bert"), None)
+    if bert:
+        rows.append(Row("Encoding throughput: bert, raw transformers forward", bert.raw_sentences_per_s,
+                        "sentences/s", note="model(input_ids, attention_mask) on the same batches, padding, threads"))
+        rows.append(Row("BERT engine / raw forward", bert.ratio, "x", target=">= 0.8x", met=bert.ratio >= 0.8))
+    rows += [Row(f"Encoding throughput: {name}", note=f"n/a: {reason[:120]}") for name, reason in skipped.items()]
+    for row in rows:
+        row.print()
+    return rows, len(results)
+
+
 def bank_points() -> dict[str, np.ndarray]:
-    """The bank preset's target vectors at the top layer (the page's default view), per encoder that maps with UMAP."""
+    """The bank preset's target vectors at the top layer (the page's default view), per encoder it maps with UMAP."""
     import engine
     from engine.context_vectors import context_vectors
     from engine.occurrences import find_occurrences
@@ -122,8 +161,9 @@ def bank_points() -> dict[str, np.ndarray]:
     return points
 
 
-def naive_umap_seconds(points: dict[str, np.ndarray]) -> tuple[float, str]:
-    """A fresh interpreter importing umap and fitting each map once, the straightforward way, process start to exit."""
+def naive_umap() -> tuple[float, str]:
+    """A fresh interpreter importing umap and fitting each map once, the straightforward way: process start to exit."""
+    points = bank_points()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "points.npz"
         np.savez(path, **points)
@@ -131,157 +171,155 @@ def naive_umap_seconds(points: dict[str, np.ndarray]) -> tuple[float, str]:
         subprocess.run([sys.executable, "-c", BASELINE_SCRIPT, str(path)], check=True, capture_output=True)
         seconds = time.monotonic() - start
     sizes = ", ".join(f"{name} {len(array)}x{array.shape[1]}" for name, array in points.items())
-    return seconds, f"{len(points)} fits ({sizes}), import + numba JIT + fit"
+    return seconds, f"{len(points)} fits ({sizes}): import, numba compilation, fit"
 
 
 # --- 3: server A ---------------------------------------------------------------------------------------------------
 
-def cold_start(browser) -> tuple[StreamlitServer, object, float]:
-    """Start the server and open the home page: seconds from process start until the title is drawn."""
+def open_url(browser, url: str):
+    """A fresh browser context on ``url``, with generous timeouts (a crowded machine loads slowly)."""
+    page = open_page(browser, "about:blank").page
+    page.set_default_timeout(WAIT * 1000)
+    page.goto(url)
+    return page
+
+
+def visit_every_page(browser, server: StreamlitServer, memory: PeakMemory, n_encoders: int) -> tuple[float, str]:
+    """Word in context (every encoder at once, until every map is UMAP), Distance decay with each encoder, Attention."""
     start = time.monotonic()
-    server = StreamlitServer()
-    visit = open_page(browser, server.url)
-    visit.page.wait_for_selector(HOME_TITLE, state="visible", timeout=60_000)
-    return server, visit, time.monotonic() - start
-
-
-def visit_every_page(browser, server: StreamlitServer, memory: PeakMemory) -> str:
-    """Word in context (all encoders at once, until every map is UMAP), Distance decay with each encoder, Attention."""
     memory.step = "Word in context"
-    page = open_page(browser, f"{server.url}/Word_in_context?word=bank").page
-    page.wait_for_function(FOUR_UMAP_MAPS, timeout=180_000, polling=500)
-    wait_idle(page)
+    page = open_url(browser, server.url + WIC_URL)
+    page.wait_for_function(maps_drawn(n_encoders, umap=True), timeout=WAIT * 1000, polling=500)
     page.context.close()
     memory.step = "Distance decay"
-    page = open_page(browser, f"{server.url}/Distance_decay").page
-    wait_idle(page)
+    page = open_url(browser, f"{server.url}/Distance_decay")
+    wait_idle(page, WAIT)
     encoders = radio_options(page, "Encoder")
-    for option in encoders[:-1]:  # the last one is the selected one
+    for option in encoders[:-1]:  # the last one is the one already shown
         click_radio(page, "Encoder", option)
-        wait_idle(page)
+        wait_idle(page, WAIT)
     page.context.close()
     memory.step = "Attention heads"
-    page = open_page(browser, f"{server.url}/Attention_heads").page
-    wait_idle(page)
+    page = open_url(browser, f"{server.url}/Attention_heads")
+    wait_idle(page, WAIT)
     page.context.close()
-    return f"decay encoders: {', '.join(encoders)}"
+    return time.monotonic() - start, f"Distance decay with {', '.join(encoders)}"
 
 
-def repeated(name: str, page, actions, target: str = "median < 300 ms") -> Row:
-    """Median and p95 of the time each action takes until the app is idle again."""
-    row = Row(name, unit="ms", target=target)
+def change_layer(browser, server: StreamlitServer, n_encoders: int) -> Row:
+    name = "Warm: change layer (Word in context slider)"
     try:
-        row.samples = [1000 * time_rerun(page, action) for action in actions]
-        row.value = statistics.median(row.samples)
-        row.p95 = float(np.percentile(row.samples, 95))
-        row.met = row.value < 300
-        row.note = f"{len(row.samples)} repeats"
+        page = open_url(browser, server.url + WIC_URL)
+        page.wait_for_function(maps_drawn(n_encoders, umap=True), timeout=WAIT * 1000, polling=500)
+        wait_idle(page)
+        for key in ("ArrowLeft", "ArrowRight"):  # both layers' UMAP maps computed once, untimed
+            time_rerun(page, lambda key=key: step_slider(page, "Layer", key), timeout=WAIT)
+            page.wait_for_function(maps_drawn(n_encoders, umap=True), timeout=WAIT * 1000, polling=500)
+            wait_idle(page)
     except Exception as error:  # noqa: BLE001
-        row.note = f"{type(error).__name__}: {str(error).splitlines()[0][:160]}"
-    print(f"  {row.name}: {row.shown()} {row.note}", flush=True)
+        return Row(name, note=failure(error)).print()
+    keys = ["ArrowLeft", "ArrowRight"] * (REPEATS // 2)
+    row = repeated(name, page, [lambda key=key: step_slider(page, "Layer", key) for key in keys])
+    page.context.close()
     return row
 
 
-def warm_interactions(browser, server: StreamlitServer, memory: PeakMemory) -> list[Row]:
-    rows = []
-    memory.step = "warm: layer"
-    page = open_page(browser, f"{server.url}/Word_in_context?word=bank").page
-    wait_idle(page)
+def decay_interactions(browser, server: StreamlitServer) -> list[Row]:
+    names = ["Warm: change encoder (Distance decay)", "Warm: new sentence (Distance decay)"]
     try:
-        for key in ("ArrowLeft", "ArrowRight"):  # both layers' UMAP maps computed once, untimed
-            time_rerun(page, lambda key=key: step_slider(page, "Layer", key))
-            page.wait_for_function(FOUR_UMAP_MAPS, timeout=120_000, polling=500)
-            wait_idle(page)
-    except (WidgetMissing, TimeoutError):
-        pass
-    keys = ["ArrowLeft", "ArrowRight"] * (REPEATS // 2)
-    rows.append(repeated("Warm: change layer (Word in context slider)", page,
-                         [lambda key=key: step_slider(page, "Layer", key) for key in keys]))
-    page.context.close()
-
-    memory.step = "warm: encoder and sentence (decay)"
-    page = open_page(browser, f"{server.url}/Distance_decay").page
-    wait_idle(page)
-    try:
+        page = open_url(browser, f"{server.url}/Distance_decay")
+        wait_idle(page, WAIT)
         options = radio_options(page, "Encoder")
-    except WidgetMissing:
-        options = []
-    cycle = [options[i % len(options)] for i in range(REPEATS)] if len(options) > 1 else []
-    rows.append(repeated("Warm: change encoder (Distance decay)", page,
-                         [lambda option=option: click_radio(page, "Encoder", option) for option in cycle]
-                         or [lambda: (_ for _ in ()).throw(WidgetMissing("fewer than two encoders"))]))
-    rows.append(repeated("Warm: new sentence (Distance decay)", page,
-                         [lambda s=s: type_text(page, "Sentence", s) for s in NEW_SENTENCES[: REPEATS // 2 + 2]]))
-    page.context.close()
-
-    memory.step = "warm: sentence (attention)"
-    page = open_page(browser, f"{server.url}/Attention_heads").page
-    wait_idle(page)
-    rows.append(repeated("Warm: new sentence (Attention heads)", page,
-                         [lambda s=s: type_text(page, "entence", s) for s in NEW_SENTENCES[-(REPEATS // 2 + 2):]]))
+        if len(options) < 2:
+            raise WidgetMissing("fewer than two encoders to switch between")
+        for option in options:  # each encoder's view computed once, untimed
+            click_radio(page, "Encoder", option)
+            wait_idle(page, WAIT)
+    except Exception as error:  # noqa: BLE001
+        return [Row(name, note=failure(error)).print() for name in names]
+    rows = [repeated(names[0], page, [lambda o=options[i % len(options)]: click_radio(page, "Encoder", o)
+                                      for i in range(REPEATS)]),
+            repeated(names[1], page, [lambda s=s: type_text(page, "Sentence", s) for s in NEW_SENTENCES[:REPEATS // 2 + 1]],
+                     target="")]
     page.context.close()
     return rows
 
 
-def server_a(browser) -> list[Row]:
-    """Cold start, the home page complete, every page with every encoder, warm interactions; peak memory throughout."""
-    started = time.monotonic()
+def attention_sentence(browser, server: StreamlitServer) -> Row:
+    name = "Warm: new sentence (Attention heads)"
     try:
-        server, visit, seconds = cold_start(browser)
+        page = open_url(browser, f"{server.url}/Attention_heads")
+        wait_idle(page, WAIT)
     except Exception as error:  # noqa: BLE001
-        return [Row("Cold start: `streamlit run` to the home page drawn", note=f"{type(error).__name__}: {error}")]
+        return Row(name, note=failure(error)).print()
+    row = repeated(name, page, [lambda s=s: type_text(page, "Sentence", s) for s in NEW_SENTENCES[-(REPEATS // 2 + 1):]],
+                   target="")
+    page.context.close()
+    return row
+
+
+def server_a(browser, n_encoders: int) -> list[Row]:
+    """Cold start, the home page complete, every page with every encoder, warm interactions; peak memory throughout."""
+    name = "Cold start: `streamlit run` to the home page's title drawn"
+    start = time.monotonic()
+    try:
+        server = StreamlitServer()
+        page = open_url(browser, server.url)
+        page.wait_for_selector(HOME_TITLE, state="visible")
+    except Exception as error:  # noqa: BLE001
+        return [Row(name, note=failure(error)).print()]
+    rows = [Row(name, time.monotonic() - start, target="< 3 s", note="from process start, headless Chromium").print()]
+    rows[0].met = rows[0].value < 3
     memory = PeakMemory(server.process.pid)
-    rows = [Row("Cold start: `streamlit run` to the home page drawn", seconds, target="< 3 s", met=seconds < 3,
-                note="process start to the title drawn in Chromium")]
-    print(f"  {rows[0].name}: {rows[0].shown()}", flush=True)
-    memory.step = "home"
 
     def home_complete() -> tuple[float, str]:
-        visit.page.wait_for_selector(".js-plotly-plot", timeout=120_000)
-        return time.monotonic() - started, "process start to the demo chart (every encoder loaded in the background)"
-
-    def every_page() -> tuple[float, str]:
-        begin = time.monotonic()
-        note = visit_every_page(browser, server, memory)
-        return time.monotonic() - begin, note
+        page.wait_for_selector(".js-plotly-plot")
+        return time.monotonic() - start, "from process start; the models load after the first paint"
 
     try:
-        rows.append(measured("Home page complete (demo chart)", home_complete))
-        visit.page.context.close()
-        rows.append(measured("Visit every page with every encoder", every_page))
-        rows += warm_interactions(browser, server, memory)
+        memory.step = "Home"
+        rows.append(measured("Home page complete (demo chart, every encoder)", home_complete))
+        page.context.close()
+        rows.append(measured("Visit every page with every encoder",
+                             lambda: visit_every_page(browser, server, memory, n_encoders)))
+        memory.step = "warm interactions"
+        rows.append(change_layer(browser, server, n_encoders))
+        rows += decay_interactions(browser, server)
+        rows.append(attention_sentence(browser, server))
     finally:
         memory.stop()
         server.stop()
     peak = memory.peak / 2**20
     rows.append(Row("Peak server memory (RSS of the process tree)", peak, "MB", target="<= 690 MB", met=peak <= 690,
-                    note=f"sampled every 100 ms; peak during: {memory.peak_step}"))
-    print(f"  {rows[-1].name}: {rows[-1].shown()} ({rows[-1].note})", flush=True)
+                    note=f"sampled every 100 ms from the first paint to the end; peak during: {memory.peak_step}").print())
     return rows
 
 
 # --- 4: server B -----------------------------------------------------------------------------------------------------
 
-def first_word_in_context(browser) -> list[Row]:
-    """A fresh server, no visit yet: opening ``/Word_in_context?word=bank`` until its four maps, then UMAP in all."""
-    server = StreamlitServer()
+def first_word_in_context(browser, n_encoders: int, naive: Row) -> list[Row]:
+    """A fresh server, no visit yet: opening the bank view until its maps are drawn, then until all are UMAP."""
+    names = ["First Word-in-context view, fresh server", "... until every map is UMAP (PCA shown meanwhile)"]
+    try:
+        server = StreamlitServer()
+    except Exception as error:  # noqa: BLE001
+        return [Row(name, note=failure(error)).print() for name in names]
     try:
         page = open_page(browser, "about:blank").page
         start = time.monotonic()
-        page.goto(f"{server.url}/Word_in_context?word=bank")
+        page.goto(server.url + WIC_URL, timeout=WAIT * 1000)
 
         def until(condition: str, note: str):
             def measure() -> tuple[float, str]:
-                page.wait_for_function(condition, timeout=180_000, polling=100)
-                return time.monotonic() - start, note
+                page.wait_for_function(condition, timeout=WAIT * 1000, polling=100)
+                seconds = time.monotonic() - start
+                faster = f"; the naive baseline takes {naive.value / seconds:.1f}x as long" if naive.value else ""
+                return seconds, note + faster
             return measure
 
-        return [
-            measured("First Word-in-context view, fresh server (4 maps drawn)",
-                     until(FOUR_MAPS, "from opening the URL on a server no one has visited yet"), "< 2 s", 2.0),
-            measured("... until every map is UMAP (PCA meanwhile)",
-                     until(FOUR_UMAP_MAPS, "includes numba's one-time compilation, in the background")),
-        ]
+        return [measured(names[0], until(maps_drawn(n_encoders), f"{n_encoders} maps with points, from opening "
+                                         "the URL on a server no one has visited"), "< 2 s", 2.0),
+                measured(names[1], until(maps_drawn(n_encoders, umap=True), "includes numba's one-time compilation"))]
     finally:
         server.stop()
 
@@ -299,58 +337,40 @@ def table(rows: list[Row]) -> str:
 def write_report(info: dict, rows: list[Row]) -> str:
     machine_line = (f"{info['cpu']}, {info['cores']} cores, {info['ram_gb']} GB RAM, {info['os']}; Python "
                     f"{info['python']}, torch {info['torch']} ({info['torch_threads']} threads), transformers "
-                    f"{info['transformers']}, streamlit {info['streamlit']}; load average {info['load_average_at_start']:.1f} "
-                    f"at start, {info['load_average_at_end']:.1f} at end; {info['seconds']:.0f} s in all.")
+                    f"{info['transformers']}, streamlit {info['streamlit']}. Load average {info['load_average_at_start']} "
+                    f"at the start, {info['load_average_at_end']} at the end; {info['seconds']:.0f} s in all.")
     markdown = f"**Machine:** {machine_line}\n\n{table(rows)}\n"
     (HERE / "results.md").write_text(markdown)
     (HERE / "results.json").write_text(json.dumps(
-        {"machine": info, "results": [row.__dict__ | {"shown": row.shown()} for row in rows]}, indent=2) + "\n")
+        {"machine": info, "results": [asdict(row) | {"shown": row.shown()} for row in rows]}, indent=2) + "\n")
     return markdown
 
 
 def main() -> None:
     started = time.monotonic()
+    tune_for_serving()  # encode here as the server does: same allocator setting, same torch threads
     info = machine()
     print(f"Machine: {info}", flush=True)
-    rows: list[Row] = []
-
-    print("Encoding throughput (1,000 bundled sentences)…", flush=True)
-    results, skipped = all_throughputs(bundled_sentences())
-    for result in results:
-        rows.append(Row(f"Encoding throughput: {result.encoder}", result.sentences_per_s, "sentences/s"))
-    bert = next((r for r in results if r.encoder == "bert"), None)
-    if bert:
-        rows.append(Row("Encoding throughput: raw transformers forward (bert)", bert.raw_sentences_per_s, "sentences/s",
-                        note="model(input_ids, attention_mask), same batches, padding and threads"))
-        rows.append(Row("BERT engine / raw forward", bert.ratio, "x", target=">= 0.8x", met=bert.ratio >= 0.8))
-    rows += [Row(f"Encoding throughput: {name}", note=f"unavailable: {reason[:120]}") for name, reason in skipped.items()]
-    for row in rows:
-        print(f"  {row.name}: {row.shown()} {row.note}", flush=True)
-
+    print("Encoding throughput…", flush=True)
+    rows, n_encoders = throughput_rows()
     print("Naive UMAP baseline…", flush=True)
-    rows.append(measured("Naive baseline: fresh `python -c` UMAP fit_transform, same points",
-                         lambda: naive_umap_seconds(bank_points())))
-
+    naive = measured("Naive baseline: fresh `python -c` UMAP fit_transform, same points", naive_umap)
+    rows.append(naive)
     reason = browser_unavailable_reason()
     if reason:
-        rows.append(Row("Browser measurements", note=f"skipped: {reason}"))
+        rows.append(Row("Browser measurements", note=f"n/a: {reason}").print())
     else:
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
             print("Server A: cold start, every page, warm interactions, memory…", flush=True)
-            rows += server_a(browser)
-            print("Server B: first Word-in-context view…", flush=True)
-            first = first_word_in_context(browser)
-            naive = next(r for r in rows if r.name.startswith("Naive baseline"))
-            if first[0].value and naive.value:
-                first[0].note += f"; {naive.value / first[0].value:.1f}x faster than the naive baseline"
-            rows += first
+            rows += server_a(browser, n_encoders)
+            print("Server B: the first Word-in-context view…", flush=True)
+            rows += first_word_in_context(browser, n_encoders, naive)
             browser.close()
-
-    info["load_average_at_end"] = os.getloadavg()[0]
-    info["seconds"] = time.monotonic() - started
+    info["load_average_at_end"] = round(os.getloadavg()[0], 1)
+    info["seconds"] = round(time.monotonic() - started)
     print("\n" + write_report(info, rows))
 
 

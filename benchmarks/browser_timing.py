@@ -16,21 +16,24 @@ RECORD_RUNS = """() => {
     .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
 }"""
 
-# Four maps drawn in the main area: four Plotly charts, or one chart with four panels (2-D subplots or 3-D scenes).
-FOUR_MAPS = """() => {
+# How many maps with points are drawn in the main area: panels of one Plotly chart (2-D subplots holding points, or
+# 3-D scenes), or separate charts. A panel that only says "loading the model…" holds no points and does not count.
+DRAWN_MAPS = """() => {
   const main = document.querySelector('[data-testid="stMain"]') || document;
   const charts = [...main.querySelectorAll('.js-plotly-plot')];
-  const panels = c => c.querySelectorAll('.cartesianlayer > .subplot').length + c.querySelectorAll('.gl-container > div').length;
-  return charts.length >= 4 || charts.some(c => panels(c) >= 4);
+  const maps = c => [...c.querySelectorAll('.cartesianlayer > .subplot')].filter(s => s.querySelector('path.point')).length
+                    + c.querySelectorAll('.gl-container > div').length;
+  return Math.max(0, ...charts.map(maps), charts.filter(c => maps(c) > 0).length);
 }"""
 
 # The Word-in-context page titles a panel "PCA for now: ..." until its UMAP map is ready.
-NO_PCA_STANDIN = """() => ![...document.querySelectorAll('.js-plotly-plot .annotation-text')]
+PCA_STANDIN = """() => [...document.querySelectorAll('.js-plotly-plot .annotation-text')]
   .some(a => a.textContent.includes('PCA for now'))"""
 
 
-# Four maps drawn and none of them a PCA stand-in any more.
-FOUR_UMAP_MAPS = f"() => ({FOUR_MAPS})() && ({NO_PCA_STANDIN})()"
+def maps_drawn(expected: int, umap: bool = False) -> str:
+    """A page condition: ``expected`` maps drawn (and, with ``umap``, none of them a PCA stand-in any more)."""
+    return f"() => ({DRAWN_MAPS})() >= {expected}" + (f" && !({PCA_STANDIN})()" if umap else "")
 
 
 class WidgetMissing(LookupError):
@@ -67,12 +70,14 @@ def time_rerun(page, action, timeout: float = 60.0, quiet: float = 0.4) -> float
     raise TimeoutError("no complete script run after the action")
 
 
-def widget(page, testid: str, label: str):
-    """The first widget of that type whose label contains ``label``."""
-    found = page.locator(f'[data-testid="{testid}"]').filter(has_text=label)
-    if found.count() == 0:
-        raise WidgetMissing(f"no {testid} labelled '{label}'")
-    return found.first
+def widget(page, testid: str, label: str, timeout: float = 30.0):
+    """The first widget of that type whose label contains ``label`` (waiting for it to be drawn)."""
+    found = page.locator(f'[data-testid="{testid}"]').filter(has_text=label).first
+    try:
+        found.wait_for(state="visible", timeout=timeout * 1000)
+    except Exception as error:  # playwright's TimeoutError
+        raise WidgetMissing(f"no {testid} labelled '{label}'") from error
+    return found
 
 
 def step_slider(page, label: str, key: str) -> None:
@@ -96,11 +101,11 @@ def radio_options(page, label: str) -> list[str]:
 
 def type_text(page, label: str, text: str) -> None:
     """Replace the text of a text area or input and apply it (Ctrl+Enter for an area, Enter for an input)."""
-    for testid, key in (("stTextArea", "Control+Enter"), ("stTextInput", "Enter")):
-        boxes = page.locator(f'[data-testid="{testid}"]').filter(has_text=label)
-        if boxes.count():
-            box = boxes.first.locator("textarea, input").first
-            box.fill(text)
-            box.press(key)
-            return
-    raise WidgetMissing(f"no text box labelled '{label}'")
+    boxes = page.locator('[data-testid="stTextArea"], [data-testid="stTextInput"]').filter(has_text=label).first
+    try:
+        boxes.wait_for(state="visible", timeout=30_000)
+    except Exception as error:  # playwright's TimeoutError
+        raise WidgetMissing(f"no text box labelled '{label}'") from error
+    box = boxes.locator("textarea, input").first
+    box.fill(text)
+    box.press("Control+Enter" if box.evaluate("e => e.tagName") == "TEXTAREA" else "Enter")

@@ -2,7 +2,7 @@
 
 Public API: ``ENCODER_NAMES``, ``load_encoder``, ``EncoderUnavailable``, ``tokenize``, ``Encoder``,
 ``Encoded``, ``InputTooLong``, ``influence`` (from ``engine.word_influence``, imported on first use so that
-``import engine`` does not load torch).
+``import engine`` does not load torch), ``head_labels`` and ``HeadLabel`` (from ``engine.heads``, also on first use).
 """
 from engine.base import Encoded, Encoder, EncoderUnavailable
 from engine.bert import InputTooLong
@@ -14,7 +14,9 @@ __all__ = [
     "Encoded",
     "Encoder",
     "EncoderUnavailable",
+    "HeadLabel",
     "InputTooLong",
+    "head_labels",
     "influence",
     "load_encoder",
     "tokenize",
@@ -22,9 +24,13 @@ __all__ = [
 
 
 def __getattr__(name: str):
-    """``engine.influence``, loaded on first use (it needs torch)."""
+    """``engine.influence`` (it needs torch) and ``engine.head_labels``/``HeadLabel``, loaded on first use."""
     if name == "influence":
         from engine.word_influence import influence
 
         return influence
+    if name in ("head_labels", "HeadLabel"):
+        from engine import heads
+
+        return getattr(heads, name)
     raise AttributeError(f"module 'engine' has no attribute {name!r}")

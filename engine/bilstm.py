@@ -12,7 +12,7 @@ import torch
 from torch import nn
 
 from engine.base import Encoded
-from engine.checkpoints import WEIGHTS_DIR, load_checkpoint, restore
+from engine.checkpoints import WEIGHTS_DIR, load_checkpoint, restore, training_summary
 from engine.glove import GLOVE_DIM, glove_table
 from engine.recurrent import BiLanguageModel, OneWayStack, ProjectedLSTM, RecurrentEncoder
 from engine.settings import setting
@@ -78,8 +78,7 @@ class BiLSTMEncoder(RecurrentEncoder):
         n_params = sum(p.numel() for p in model.parameters())
         self.description = (
             f"{config.layers}-layer BiLSTM ({config.hidden} units per direction, {n_params / 1e6:.1f}M parameters) "
-            f"over frozen GloVe 50d, trained by us as a bidirectional LM on {card.get('corpus', 'unknown text')} "
-            f"({card.get('tokens_seen', 0) / 1e6:.1f}M tokens, dev perplexity {_perplexity(card)}). "
+            f"over frozen GloVe 50d, trained by us as a bidirectional LM {training_summary(card)}. "
             f"The 50-d GloVe layer is zero-padded to {self.dim} (cosines unchanged)."
         )
 
@@ -94,10 +93,3 @@ class BiLSTMEncoder(RecurrentEncoder):
     def extra(self, encoded: Encoded, words: list[str]) -> Encoded:
         encoded.unknown = list(glove_table().ids(words) < 0)
         return encoded
-
-
-def _perplexity(card: dict) -> str:
-    dev = card.get("dev_perplexity") or {}
-    if not dev:
-        return "not measured"
-    return " / ".join(f"{direction} {value:.0f}" for direction, value in dev.items())

@@ -57,3 +57,11 @@ def restore(model: torch.nn.Module, state: dict[str, torch.Tensor], what: str, f
         model.load_state_dict(state, strict=True)
     except RuntimeError as error:
         raise EncoderUnavailable(f"The {what} weights do not fit its architecture ({error}). {fix}") from error
+
+
+def training_summary(card: dict) -> str:
+    """'on <corpus>: <tokens> tokens seen, dev perplexity forward F / backward B', for encoder descriptions."""
+    dev = card.get("dev_perplexity") or {}
+    perplexity = " / ".join(f"{direction} {value:.0f}" for direction, value in dev.items()) or "not measured"
+    return (f"on {card.get('corpus', 'unknown text')}: {card.get('tokens_seen', 0) / 1e6:.1f}M tokens seen, "
+            f"dev perplexity {perplexity}")

@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 from engine.base import EncoderUnavailable
-from engine.checkpoints import WEIGHTS_DIR, load_checkpoint, restore
+from engine.checkpoints import WEIGHTS_DIR, load_checkpoint, restore, training_summary
 from engine.recurrent import BiLanguageModel, OneWayStack, ProjectedLSTM, RecurrentEncoder
 from engine.settings import setting
 
@@ -170,12 +170,9 @@ class ElmoEncoder(RecurrentEncoder):
         state, card = load_checkpoint(stem, "ELMo", FIX)
         model = ElmoBiLM(card["config"])
         restore(model, state, "ELMo", FIX)
-        dev = card.get("dev_perplexity") or {}
-        perplexity = " / ".join(f"{k} {v:.0f}" for k, v in dev.items()) or "not measured"
         description = (
-            f"ELMo architecture trained by us ({_size(model)}) as a bidirectional LM on "
-            f"{card.get('corpus', 'unknown text')} ({card.get('tokens_seen', 0) / 1e6:.1f}M tokens, dev perplexity "
-            f"{perplexity}); the char-CNN layer is duplicated to {model.width} dims (cosines unchanged)."
+            f"ELMo architecture trained by us ({_size(model)}) as a bidirectional LM "
+            f"{training_summary(card)}; the char-CNN layer is duplicated to {model.width} dims (cosines unchanged)."
         )
         return cls(model, description)
 

@@ -40,6 +40,7 @@ SEMCOR = PROJECT_ROOT.parent / "shared" / "data" / "semcor3.0-brown1.jsonl"
 REPORT = PROJECT_ROOT / "reports" / "senses.json"
 TEST_EVERY = 5
 BATCH_SIZE = 64
+TIE = 1e-6  # cosine similarities closer than this are equal
 POS_NAMES = {"1": "n", "2": "v", "3": "a", "4": "r", "5": "a"}  # WordNet ss_type; satellites are adjectives
 
 
@@ -166,10 +167,15 @@ class SenseCentroids:
         }  # word -> (n_layers, n_senses, dim)
 
     def predict(self, word: str, vector: np.ndarray) -> list[str]:
-        """The nearest sense by cosine, per layer, for one occurrence's (n_layers, dim) vectors."""
+        """The nearest sense by cosine, per layer, for one occurrence's (n_layers, dim) vectors.
+
+        Similarities within TIE of the best count as ties (identical centroids differ by rounding
+        only), and ties go to the sense listed first, the most frequent one.
+        """
         centroids = _unit(self.centroids[word])
         similarity = np.einsum("lsd,ld->ls", centroids, _unit(vector))
-        return [self.senses[word][index] for index in similarity.argmax(axis=1)]
+        nearest = similarity >= similarity.max(axis=1, keepdims=True) - TIE
+        return [self.senses[word][index] for index in nearest.argmax(axis=1)]
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:

@@ -139,8 +139,9 @@ def describe_head(encoded: Encoded, layer: int, head: int, label: str) -> HeadBe
         for i, row in enumerate(rows):
             row["related in meaning"] = "✓" if related[i, pointer[i]] else ""
         hits = sum(row["related in meaning"] == "✓" for row in rows)
-        return HeadBehaviour(f"{hits} of {len(rows)} words point at a word of related meaning (the same word, or a "
-                             "GloVe neighbour with cosine >= 0.8).", rows)
+        return HeadBehaviour(f"{hits} of the {int(related.any(axis=1).sum())} words that have a relative here point "
+                             "at one (a word of related meaning: the same word, or a GloVe neighbour with cosine "
+                             ">= 0.8).", rows)
     if label == "topic":
         return _topic_behaviour(encoded, layer, head)
     return _other_behaviour(encoded, layer, head, rows)

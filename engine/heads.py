@@ -364,7 +364,8 @@ def _write(report: HeadReport, folder: Path) -> Path | None:
     path = folder / cache_file_name(report.fingerprint)
     header = {"version": PROBE_VERSION, "fingerprint": report.fingerprint, "model": report.model, "meta": report.meta}
     # one head per line: small, and a re-run shows up in a diff head by head
-    records = ",\n".join(json.dumps(asdict(label), ensure_ascii=False, separators=(",", ":")) for label in report.labels)
+    records = ",\n".join(json.dumps(asdict(label), ensure_ascii=False, separators=(",", ":"))
+                          for label in report.labels)
     text = json.dumps(header, ensure_ascii=False)[:-1] + ',\n"labels": [\n' + records + "\n]}\n"
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -384,8 +385,8 @@ def cached_report(encoder: Encoder) -> HeadReport | None:
     return None
 
 
-def compute_report(encoder: Encoder, progress: Progress | None = None, folder: Path = CACHE_DIR) -> HeadReport:
-    """Measure and label every head now (minutes), and save the result in ``folder``."""
+def compute_report(encoder: Encoder, progress: Progress | None = None, folder: Path | None = None) -> HeadReport:
+    """Measure and label every head now (minutes), and save the result in ``folder`` (default: the local cache)."""
     if not hasattr(encoder, "n_heads") or not hasattr(encoder, "fingerprint"):
         raise ValueError(f"The {encoder.name} encoder has no attention heads to label.")
     started, cpu_started = time.perf_counter(), time.process_time()
@@ -395,7 +396,7 @@ def compute_report(encoder: Encoder, progress: Progress | None = None, folder: P
             "cpu_seconds": round(time.process_time() - cpu_started, 1),  # wall time depends on the machine's load
             "examples": measurements.examples, "bars": BARS, "min_arcs": list(MIN_ARCS)}
     report = HeadReport(encoder.fingerprint(), encoder.description, labels, meta)
-    _write(report, folder)
+    _write(report, folder or CACHE_DIR)
     return report
 
 
@@ -444,7 +445,7 @@ def main(argv: list[str] | None = None) -> None:
     encoder = load_encoder("bert")
     report = None if args.recompute or args.ship else cached_report(encoder)
     if report is None:
-        report = compute_report(encoder, folder=SHIPPED_DIR if args.ship else CACHE_DIR)
+        report = compute_report(encoder, folder=SHIPPED_DIR if args.ship else None)
     print(f"{report.model}\nfingerprint {report.fingerprint}; measured in {report.meta['seconds']} s "
           f"({report.meta.get('cpu_seconds', '?')} s of CPU) on "
           + ", ".join(f"{k} {v}" for k, v in report.meta["examples"].items()) + "\n")

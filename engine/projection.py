@@ -126,8 +126,11 @@ class BackgroundProjector:
     def _work(self) -> None:
         while True:
             _, _, key, vectors, dims = self._jobs.get()
-            warm_up_umap()
-            result = project(vectors, dims, method="umap")
+            try:
+                warm_up_umap()
+                result = project(vectors, dims, method="umap")
+            except Exception:  # noqa: BLE001 - a failed UMAP must not leave the page waiting forever
+                result = project(vectors, dims, method="pca")
             with self._lock:
                 self._done[key] = result
                 self._queued.discard(key)

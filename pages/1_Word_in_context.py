@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from engine import ENCODER_NAMES
-from engine.occurrences import ContextInputError, find_occurrences, parse_lines
+from engine.occurrences import MAX_SENTENCE_WORDS, ContextInputError, find_occurrences, parse_lines
 from engine.presets import load_presets
 from ui.common import escape_markdown, get_encoder, page_setup
 from ui.context_sections import (ContextView, depth_options, render_export, render_maps, render_measures,
@@ -55,8 +55,10 @@ if not lines:
     st.stop()
 if not found.occurrences:
     st.warning(f"“{escape_markdown(found.target)}” does not occur in any of the {len(lines)} sentences"
-               f"{' (inflections included)' if state.wic_inflections else ''}. Check the spelling, or open "
-               "*Sentences* above to find contexts for it in the bundled corpus.")
+               f"{' (inflections included)' if state.wic_inflections else ''}"
+               + (f" that are at most {MAX_SENTENCE_WORDS} words long ({len(found.too_long)} longer ones were "
+                  "skipped: BERT reads at most 512 WordPiece pieces)" if found.too_long else "")
+               + ". Check the spelling, or open *Sentences* above to find contexts for it in the bundled corpus.")
     st.stop()
 
 # Encoders still loading (first visit after a server start) get a placeholder panel; the page refreshes itself.

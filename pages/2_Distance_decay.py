@@ -42,7 +42,9 @@ PRESETS = [  # (button, sentence, the word shown first)
                         "finally went home.", "went"),
 ]
 MAX_WORDS = 100
-GRADIENT_MAX_WORDS = 15  # exact Jacobians cost n² x input width: seconds for 15 words on a 2-core server
+# Exact Jacobians cost n² x input width (50 GloVe, 128 char-CNN, 384 BERT dims): the longest sentence the page
+# computes them for, about 2-3 s of one core each (BERT needs ~9 s for 8 words, so the page never does it).
+GRADIENT_MAX_WORDS = {"static": MAX_WORDS, "bilstm": 20, "elmo": 12, "bert": 0}
 NEUTRAL_INPUT = {
     "static": "its GloVe vector set to zeros (the unknown-word vector)",
     "bilstm": "its GloVe vector set to zeros (what the BiLSTM sees for any unknown word)",
@@ -148,9 +150,9 @@ def sentence_view(encoders: dict[str, Encoder]) -> None:
                 "(tens of seconds even for a short sentence on this server), so this page shows occlusion for "
                 "BERT; `engine.influence(..., method=\"gradient\")` computes them offline.")
         method = "occlusion"
-    elif method == "gradient" and name != "static" and len(words) > GRADIENT_MAX_WORDS:
-        st.info(f"Exact gradients cost grows with the square of the length: for more than {GRADIENT_MAX_WORDS} "
-                "words this page shows occlusion.")
+    elif method == "gradient" and len(words) > GRADIENT_MAX_WORDS[name]:
+        st.info(f"Exact gradients cost grows with the square of the length: for more than {GRADIENT_MAX_WORDS[name]} "
+                f"words this page shows occlusion for {ENCODER_TITLES[name]}.")
         method = "occlusion"
     try:
         waiting = " (exact gradients take a few seconds)" if method == "gradient" else ""
@@ -182,7 +184,7 @@ def sentence_view(encoders: dict[str, Encoder]) -> None:
 
 
 def format_half_life(value: float | None) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None:
         return "no context"
     return f"> {MAX_OFFSET}" if math.isinf(value) else f"{value:.1f}"
 
@@ -191,12 +193,14 @@ def corpus_view(encoders: dict[str, Encoder]) -> None:
     """Mean influence against signed distance over the EWT dev sample, one curve per encoder, with half-lives."""
     st.header(f"Across {SAMPLE_SIZE} sentences of real English")
     st.markdown(
-        f"For {SAMPLE_SIZE} sentences of the English Web Treebank (its dev part, which none of these models was "
-        "trained on), every word pair was measured by occlusion and averaged by signed distance. "
+        f"Each curve averages, over every word of {SAMPLE_SIZE} sentences of the English Web Treebank (its dev part, "
+        "which none of these models was trained on), how much the word *d* places away changes it when occluded, "
+        "relative to the context word that changes it most. "
         "A recurrent network carries context along one word at a time and squeezes all it remembers through its "
-        "forget and input gates at every step, so a word's trace fades step by step and its curve drops fast. "
-        "Self-attention links every pair of words directly, in every layer, so a far word can count as much as a "
-        "neighbour: BERT's curve need not fall with distance."
+        "forget and input gates at every step, so a word's trace fades step by step: the BiLSTM and ELMo curves "
+        "halve within a few words. Self-attention links every pair of words directly, so nothing forces BERT to "
+        "forget: its lower layers learned to favour neighbours, but in its top layers far words keep much of "
+        "their weight (slide the depth to compare)."
     )
     tables = {name: stored_curves(name, model_key(name)) for name in encoders}
     waiting = [name for name, table in tables.items() if table is None]

@@ -1,14 +1,16 @@
 """Attention heads: every BERT head, labelled by function from measured evidence, and what it does in a sentence."""
 from __future__ import annotations
 
+import threading
+
 import pandas as pd
 import streamlit as st
 
 from engine import Encoded, InputTooLong
 from engine.head_behaviour import describe_head
-from engine.heads import BARS, LABELS, HeadReport, cached_report, compute_report, key_figure
+from engine.heads import BARS, LABELS, HeadReport, head_report, key_figure
 from engine.tokenize import tokenize
-from ui.attention_grid import LABEL_BADGES, attention_grid, head_heatmap
+from ui.attention_grid import LABEL_BADGES, MAX_GRID_CELLS, attention_grid, head_heatmap
 from ui.bertviz_html import (
     ViewTooLarge,
     head_view_height,
@@ -44,18 +46,23 @@ if encoder is None:
 
 
 @st.cache_resource(show_spinner=False)
-def _report(fingerprint: str, _encoder) -> HeadReport:
-    """The labels of the loaded model: from disk, or measured now with a progress bar (minutes, once)."""
-    report = cached_report(_encoder)
-    if report is not None:
-        return report
-    with st.status("Labelling every head of this model from gold data (once per model, a few minutes)…",
-                   expanded=True) as status:
-        bar = st.progress(0.0)
-        report = compute_report(_encoder, lambda done, total, stage: bar.progress(done / total, f"{stage}: "
-                                                                                               f"{done}/{total}"))
-        status.update(label=f"Labelled {len(report.labels)} heads in {report.meta['seconds']:.0f} s", state="complete")
-    return report
+def _shared_reports() -> tuple[dict[str, HeadReport], threading.Lock]:
+    """Labels by model fingerprint, shared by every session, and a lock so that a model is measured only once."""
+    return {}, threading.Lock()
+
+
+def _report(model) -> HeadReport:
+    """The labels of the loaded model: from disk, or measured now with a progress bar (minutes, once per model)."""
+    reports, lock = _shared_reports()
+    fingerprint = model.fingerprint()
+    with lock:
+        if fingerprint not in reports:
+            box = st.empty()
+            reports[fingerprint] = head_report(model, lambda done, total, stage: box.progress(
+                done / total, f"Labelling every head of this model from gold data, once per model "
+                              f"({stage}: {done}/{total})"))
+            box.empty()
+    return reports[fingerprint]
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -63,7 +70,7 @@ def _encode(fingerprint: str, sentence: str) -> Encoded:
     return encoder.encode([sentence])[0]
 
 
-report = _report(encoder.fingerprint(), encoder)
+report = _report(encoder)
 labels = {(x.layer, x.head): x for x in report.labels}
 n_layers, n_heads = encoder.n_layers, encoder.n_heads
 
@@ -112,7 +119,8 @@ layer, head = controls[0].selectbox(
     format_func=lambda key: f"layer {key[0]}, head {key[1]} · {key_figure(labels[key])}",
 )
 units = controls[1].radio("Units", list(UNITS), format_func=UNITS.get, horizontal=True,
-                          index=list(UNITS).index(query_value("units", "words")) if query_value("units") in UNITS else 0)
+                          index=list(UNITS).index(query_value("units", "words")) if query_value("units") == "pieces"
+                          else 0)
 set_query(sentence=sentence, layer=layer, head=head, units=None if units == "words" else units,
           show=None if set(shown) == set(LABELS) else ",".join(shown))
 
@@ -139,10 +147,15 @@ st.caption(
        "are left out, so rows need not sum to 1." if units == "words" else
        "Piece level: BERT's own tokens, with [CLS] and [SEP].")
 )
-st.plotly_chart(
-    attention_grid(attention, tokens, {key: x.label for key, x in labels.items()}, set(shown), (layer, head)),
-    width="stretch", config={"displayModeBar": False},
-)
+if n_layers * n_heads * len(tokens) ** 2 > MAX_GRID_CELLS:
+    st.info(f"The grid of all heads would need {n_layers * n_heads * len(tokens) ** 2:,} cells (the limit is "
+            f"{MAX_GRID_CELLS:,}: at most {int((MAX_GRID_CELLS / (n_layers * n_heads)) ** 0.5)} tokens for "
+            f"{n_layers * n_heads} heads); shorten the sentence to see it. The chosen head is shown below.")
+else:
+    st.plotly_chart(
+        attention_grid(attention, tokens, {key: x.label for key, x in labels.items()}, set(shown), (layer, head)),
+        width="stretch", config={"displayModeBar": False},
+    )
 
 # --- the chosen head --------------------------------------------------------------------------------------------------
 chosen = labels[(layer, head)]
@@ -155,8 +168,10 @@ score_rows = [{"category": name, "score": chosen.scores[name], "bar": BARS[name]
               for name in BARS]
 relation_rows = [{"relation": r["relation"], "direction": r["direction"], "accuracy": f"{r['accuracy']:.0%}",
                   "best fixed offset": f"{r['baseline']:.0%} ({r['offset']:+d})", "arcs": r["arcs"],
-                  "held-out accuracy": f"{r['confirm_accuracy']:.0%}", "held-out offset": f"{r['confirm_baseline']:.0%}"}
+                  "held-out accuracy": f"{r['confirm_accuracy']:.0%}",
+                  "held-out offset": f"{r['confirm_baseline']:.0%}"}
                  for r in chosen.details["syntax"]["relations"]]
+examples = report.meta["examples"]
 with st.expander("Scores in every category, and how they are measured"):
     st.dataframe(pd.DataFrame(score_rows), hide_index=True, width="stretch")
     st.caption("This head's best dependency relations (EWT train sample; held out: EWT dev):")
@@ -166,8 +181,9 @@ with st.expander("Scores in every category, and how they are measured"):
 A score is percentage points above that category's baseline, on a labelling sample; a head takes a label only when
 it clears the bar there **and** the lower bar on held-out data (it takes the label it clears by the widest factor).
 The topic score is 0 for heads that do not attend broadly.
-Measured with {escape_markdown(report.model)}; {report.meta['examples']['syntax_label']} + {report.meta['examples']['syntax_confirm']} EWT sentences,
-{report.meta['examples']['coreference_label']} + {report.meta['examples']['coreference_confirm']} GAP snippets, {report.meta['examples']['passages_label']} + {report.meta['examples']['passages_confirm']} SemCor passages.
+Measured with {escape_markdown(report.model)}; {examples['syntax_label']} + {examples['syntax_confirm']} EWT
+sentences, {examples['coreference_label']} + {examples['coreference_confirm']} GAP snippets,
+{examples['passages_label']} + {examples['passages_confirm']} SemCor passages.
 
 * **syntax**: for each UD relation, how often the word a head attends to most is the dependency head (or the
   reverse), against the best fixed offset ("always the word two to the left"). EWT train sample, checked on EWT dev.

@@ -48,11 +48,13 @@ def test_default_view_draws_a_row_normalised_heatmap_and_keeps_its_state_in_the_
     assert app.selectbox(key="decay_layer").value == app.query_params["layer"]
 
 
-def test_forward_direction_of_a_link_shows_nothing_from_the_right():
+@pytest.mark.parametrize("method", ["occlusion", "gradient"])
+def test_forward_direction_of_a_link_shows_nothing_from_the_right(method):
     app = run_page(sentence="A dog chased the small cat up a tall tree .", encoder="bilstm", direction="forward",
-                   word="cat")
+                   word="cat", method=method)
     if app.radio(key="decay_encoder").value != "bilstm":
         pytest.skip("the BiLSTM checkpoint is not available")
+    assert not any("gradients" in info.value for info in app.info), "measured with the method the link asked for"
     matrix = heatmap(app)
     assert np.all(np.triu(matrix, 1) == 0.0) and np.nanmax(np.tril(matrix, -1)) > 0
     assert app.query_params["word"] == "6"

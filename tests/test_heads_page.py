@@ -4,7 +4,6 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.browser import exceptions_on, open_page, screenshot, wait_until_idle

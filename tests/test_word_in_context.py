@@ -342,8 +342,8 @@ def test_markup_in_a_sentence_is_shown_as_text_in_the_hover(app_server, browser)
     sentence = "x | A <img src=x onerror=alert(1)> <b>bank</b> on the bank."
     visit = open_page(browser, f"{app_server.url}/Word_in_context?word=bank&sentences={quote(sentence)}")
     page = visit.page
-    page.wait_for_function(DRAWN_JS, timeout=240_000)
-    page.locator(".js-plotly-plot").first.locator(".scatterlayer .trace .points path").last.hover(force=True)
+    page.wait_for_function(f"() => ({PANELS_JS})() && ({PANELS_JS})().drawn >= 1", timeout=240_000)
+    page.locator(".js-plotly-plot").first.locator(".scatterlayer .trace .points path").first.hover(force=True)
     hover = page.locator(".hoverlayer").first
     hover.locator("text").first.wait_for(timeout=10_000)
     assert "<img src=x" in hover.text_content()  # shown as text...

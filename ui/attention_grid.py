@@ -16,6 +16,7 @@ LABEL_COLOURS = {"coreference": "#d62728", "syntax": "#1f77b4", "meaning": "#2ca
 LABEL_BADGES = {"coreference": "red", "syntax": "blue", "meaning": "green", "topic": "orange", "other": "gray"}
 MAX_HOVER_TOKENS = 40  # beyond this the grid drops per-cell hover text (72 x n² strings get slow)
 GAP = 1  # empty cells between tiles
+MAX_GRID_CELLS = 1_000_000  # heads x n²: 117 tokens for 72 heads, 83 for 144; more would freeze the browser
 
 
 def attention_grid(attention: np.ndarray, tokens: list[str], labels: dict[tuple[int, int], str],
@@ -29,9 +30,11 @@ def attention_grid(attention: np.ndarray, tokens: list[str], labels: dict[tuple[
     step = n + GAP
     scaled = attention / np.maximum(attention.max(axis=(-1, -2), keepdims=True), 1e-9)
     canvas = np.full((n_layers * step - GAP, n_heads * step - GAP), np.nan)
-    hover = np.full(canvas.shape, "", dtype=object) if n <= MAX_HOVER_TOKENS else None
-    safe = [html.escape(t) for t in tokens]
-    pair = np.array([[f"{safe[i]} → {safe[j]}" for j in range(n)] for i in range(n)], dtype=object) if hover is not None else None
+    hover, pair = None, None
+    if n <= MAX_HOVER_TOKENS:
+        hover = np.full(canvas.shape, "", dtype=object)
+        safe = [html.escape(t) for t in tokens]
+        pair = np.array([[f"{safe[i]} → {safe[j]}" for j in range(n)] for i in range(n)], dtype=object)
     shapes = []
     for layer in range(n_layers):
         for head in range(n_heads):

@@ -19,7 +19,8 @@ import numpy as np
 VENDOR = Path(__file__).resolve().parent / "vendor"
 VENDOR_SCRIPTS = ("jquery-3.7.1.min.js", "d3-5.7.0.min.js", "require-2.3.6.js")  # globals first, then require
 # Registered after require.js so that ``requirejs(['jquery', 'd3'], ...)`` finds them without loading anything.
-AMD_SHIM = "define('jquery', [], function () { return window.jQuery; });\ndefine('d3', [], function () { return window.d3; });"
+AMD_SHIM = ("define('jquery', [], function () { return window.jQuery; });\n"
+            "define('d3', [], function () { return window.d3; });")
 MAX_CELLS = 400_000  # attention values one view may carry (about 3 MB of HTML); larger views are refused
 _REQUIRE_CONFIG = re.compile(r"require\.config\(\{.*?\}\);", re.DOTALL)
 _FONT = "font-family:'Helvetica Neue', Helvetica, Arial, sans-serif;"

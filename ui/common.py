@@ -13,6 +13,7 @@ import streamlit as st
 
 import engine
 from engine import ENCODER_NAMES, Encoder, EncoderUnavailable
+from engine.serving import tune_for_serving
 
 ENCODER_TITLES = {"static": "Static (GloVe)", "bilstm": "BiLSTM", "elmo": "ELMo", "bert": "BERT"}
 ENCODER_COLOURS = {"static": "#7f7f7f", "bilstm": "#1f77b4", "elmo": "#2ca02c", "bert": "#d62728"}
@@ -22,6 +23,7 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$:])")
 def page_setup(title: str, icon: str = "🔎") -> None:
     """Page config, shared sidebar, and the background warm-up (models, UMAP) on first visit."""
     st.set_page_config(page_title=f"{title} · Contextual Embeddings Explorer", page_icon=icon, layout="wide")
+    tune_for_serving()
     from ui.warmup import start_warmup
 
     start_warmup()

@@ -117,8 +117,8 @@ def projection_figure(panels: list[Panel], points: Points, dims: int, height: in
                     figure.add_trace(_scatter(panel, rows, points, label, colour, symbol, size, dims,
                                               showlegend=label not in shown), row=1, col=column)
                     shown.add(label)
-            if panel.collapsed:
-                figure.add_trace(_shared_point_labels(panel, points, dims), row=1, col=column)
+            if panel.collapsed and dims == 2:  # 3-D text is not clipped to its scene: it would spill over
+                figure.add_trace(_shared_point_labels(panel, points), row=1, col=column)
         _annotate(figure, column, panel.annotation, dims)
     _style_axes(figure, panels, dims)
     figure.update_annotations(selector={"yref": "paper", "yanchor": "bottom"}, yshift=6)
@@ -147,20 +147,17 @@ def _scatter(panel: Panel, rows: list[int], points: Points, label: str, colour: 
     return go.Scatter(x=coords[:, 0], y=coords[:, 1], **common)
 
 
-def _shared_point_labels(panel: Panel, points: Points, dims: int) -> go.Scatter | go.Scatter3d:
+def _shared_point_labels(panel: Panel, points: Points) -> go.Scatter:
     """A label over each shared point of a collapsed panel: the word form(s) and how many occurrences sit there."""
     groups: dict[tuple, list[int]] = {}
     for i, position in enumerate(map(tuple, panel.coords)):
         groups.setdefault(position, []).append(i)
     texts = [f"{html.escape(' / '.join(sorted({points.forms[i] for i in rows})))} ×{len(rows)}"
              for rows in groups.values()]
-    coords = list(groups)
     # an invisible marker as large as the nested ones lifts the text clear of them
-    common = dict(mode="markers+text", text=texts, textposition="top center", showlegend=False, hoverinfo="skip",
-                  textfont={"size": 13, "color": "#222"}, marker={"size": 40, "opacity": 0})
-    if dims == 3:
-        return go.Scatter3d(x=[c[0] for c in coords], y=[c[1] for c in coords], z=[c[2] for c in coords], **common)
-    return go.Scatter(x=[c[0] for c in coords], y=[c[1] for c in coords], **common)
+    return go.Scatter(x=[c[0] for c in groups], y=[c[1] for c in groups], mode="markers+text", text=texts,
+                      textposition="top center", showlegend=False, hoverinfo="skip",
+                      textfont={"size": 13, "color": "#222"}, marker={"size": 40, "opacity": 0})
 
 
 def _panel_title(panel: Panel) -> str:

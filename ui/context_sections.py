@@ -40,6 +40,11 @@ class ContextView:
         self.contexts = Contexts.of(self.found)
         self.labels = [self.found.label_of(o) or UNLABELLED for o in self.found.occurrences]
 
+    @property
+    def measure_labels(self) -> tuple[str, ...]:
+        """Labels as the measures take them ("" for unlabelled)."""
+        return tuple(label if label != UNLABELLED else "" for label in self.labels)
+
     def layer_at(self, name: str) -> int:
         """The encoder's layer nearest to the chosen relative depth (0 = input layer, 1 = top layer)."""
         return int(np.floor(self.depth * (len(self.ready[name].layer_names) - 1) + 0.5))
@@ -71,7 +76,8 @@ def render_maps(view: ContextView) -> dict:
     st.caption(
         f"{len(found.occurrences)} occurrences of “{escape_markdown(found.target)}” in {sentences} sentences "
         "(every occurrence is a point). Hover a point to read its sentence; click one to list its nearest neighbours "
-        "below; click a sense in the legend to hide it. The axes have no units: only closeness matters. "
+        "below; click a sense in the legend to hide it. The axes have no units: only closeness matters. *Sense acc.* "
+        "under a panel's title is that layer's leave-one-out centroid accuracy (measurements below). "
         "**Static (GloVe)** has one vector per word form, so context cannot move its points: however many sentences, "
         "they pile up on one point per form."
     )
@@ -104,11 +110,13 @@ def _panel(view: ContextView, name: str) -> tuple[Panel, bool]:
     projection = mapped.projection
     # no more distinct vectors than word forms: the encoder (or layer) sees the word, not its context
     collapsed = projection.distinct < len(view.contexts.positions) and projection.distinct <= len(view.found.forms_seen)
-    return Panel(
-        name, view.ready[name].layer_names[layer], projection.coords,
-        "one vector per word form" if collapsed else mapped.note or projection.method,
-        "all senses share these points:\ncontext cannot move them" if collapsed else "", collapsed,
-    ), mapped.waiting
+    method = "one vector per form" if collapsed else mapped.note or projection.method
+    centroid = cached_measures(name, view.contexts.key, view.contexts, view.measure_labels)[layer].centroid
+    if centroid is not None and not mapped.waiting:
+        method += f" · sense acc. {centroid.accuracy:.0%}"
+    return Panel(name, view.ready[name].layer_names[layer], projection.coords, method,
+                 "all senses share these points:\ncontext cannot move them" if collapsed else "",
+                 collapsed), mapped.waiting
 
 
 def _hovers(view: ContextView) -> list[str]:
@@ -163,11 +171,10 @@ def render_measures(view: ContextView) -> None:
     """Line charts across layers, one line per encoder: sense separation and context-specificity."""
     st.header("Which layer separates the senses?")
     series, baseline = {}, None
-    labels = tuple(label if label != UNLABELLED else "" for label in view.labels)
     for name in view.ready:
         if name in view.unavailable:
             continue
-        measures = cached_measures(name, view.contexts.key, view.contexts, labels)
+        measures = cached_measures(name, view.contexts.key, view.contexts, view.measure_labels)
         series[name] = [{"depth": m.depth, "layer": m.layer, "accuracy": m.centroid and m.centroid.accuracy,
                          "adjusted": m.adjusted_self_similarity} for m in measures]
         baseline = next((m.centroid.baseline for m in measures if m.centroid), baseline)
@@ -199,22 +206,20 @@ def render_neighbours(view: ContextView, selection: dict) -> None:
     """The k nearest occurrences of one occurrence (chosen in a list or by clicking a point), by cosine."""
     st.header("Nearest neighbours")
     state, found, labels = st.session_state, view.found, view.labels
-    shown = [name for name in view.ready if name not in view.unavailable]
-    if not shown:
-        st.caption("The neighbours appear when a model has loaded.")
+    options = [name for name in ENCODER_NAMES if name not in view.unavailable]  # stable while models load
+    if not options:
         return
     clicked = [point["customdata"] for point in (selection.selection.points if selection else [])
                if point.get("customdata")]
-    if clicked and tuple(clicked[0]) != state.get("wic_last_click") and clicked[0][1] in shown:
+    if clicked and tuple(clicked[0]) != state.get("wic_last_click") and clicked[0][1] in options:
         state.wic_last_click = tuple(clicked[0])
-        state.wic_focus, state.wic_encoder_pref = int(clicked[0][0]), str(clicked[0][1])
-    preferred = state.get("wic_encoder_pref", "bert")  # the URL's or the user's choice, kept while a model loads
-    state.wic_encoder = preferred if preferred in shown else "bert" if "bert" in shown else shown[-1]
+        state.wic_focus, state.wic_encoder = int(clicked[0][0]), str(clicked[0][1])
+    if state.get("wic_encoder") not in options:
+        state.wic_encoder = "bert" if "bert" in options else options[-1]
     if state.get("wic_focus", 0) >= len(found.occurrences):
         state.wic_focus = 0
     pick_encoder, pick_point, pick_k = st.columns([1, 4, 1])
-    name = pick_encoder.selectbox("Encoder", shown, key="wic_encoder", format_func=ENCODER_TITLES.get,
-                                  on_change=lambda: state.update(wic_encoder_pref=state.wic_encoder))
+    name = pick_encoder.selectbox("Encoder", options, key="wic_encoder", format_func=ENCODER_TITLES.get)
 
     def occurrence_name(index: int) -> str:
         text = found.lines[found.occurrences[index].sentence].text
@@ -223,6 +228,9 @@ def render_neighbours(view: ContextView, selection: dict) -> None:
     focus = pick_point.selectbox("Occurrence (or click a point above)", range(len(found.occurrences)),
                                  key="wic_focus", format_func=occurrence_name)
     k = pick_k.number_input("How many", 1, 20, 5, key="wic_k")
+    if name not in view.ready:
+        st.caption(f"{ENCODER_TITLES[name]} is still loading; its neighbours appear when it is ready.")
+        return
     layer = view.layer_at(name)
     vectors = cached_targets(name, view.contexts.key, view.contexts)[layer]
     st.caption(f"Closest occurrences to #{focus + 1} by cosine in the full {vectors.shape[1]}-dimensional space of "

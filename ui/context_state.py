@@ -29,7 +29,7 @@ def restore_from_url(presets: dict[str, Preset]) -> None:
     state = st.session_state
     state.wic_inflections = query_value("inflections", "1") != "0"
     state.wic_dims3 = query_value("dims") == "3"
-    state.wic_encoder_pref = query_value("encoder") if query_value("encoder") in ENCODER_NAMES else "bert"
+    state.wic_encoder = query_value("encoder") if query_value("encoder") in ENCODER_NAMES else "bert"
     state.wic_depth_query = query_value("layer")
     state.wic_sources = {}
     state.wic_notice, state.wic_notice_ok = "", True
@@ -126,7 +126,7 @@ def save_to_url(presets: dict[str, Preset], depth: float) -> None:
     state = st.session_state
     preset = state.wic_preset if state.wic_preset in presets else None
     set_query(word=state.wic_word.strip(), preset=preset, sentences=None if preset else state.wic_text.strip(),
-              encoder=state.wic_encoder_pref, layer=f"{depth:.3g}",
+              encoder=state.get("wic_encoder", "bert"), layer=f"{depth:.3g}",
               dims="3" if state.get("wic_dims3") else None, inflections=None if state.wic_inflections else "0")
 
 

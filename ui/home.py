@@ -1,12 +1,11 @@
 """Home page (the default page of app.py): what contextual embeddings are, and a live two-sentence demo."""
 from __future__ import annotations
 
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from engine import InputTooLong
-from engine.similarity import DemoInputError, check_demo_input, word_similarity
+from engine.similarity import MAX_WORDS, DemoInputError, check_demo_input, word_similarity
 from ui.common import ENCODER_COLOURS, ENCODER_TITLES, available_encoders, page_setup, query_value, set_query
 
 MAX_CHARS = 20_000  # per sentence box; longer pastes are cut by the widget, which says so
@@ -35,7 +34,8 @@ Explore the three views from the menu on the left: **Word in context** (one word
 )
 
 st.header("Try it: one word, two sentences")
-st.caption("The cosine similarity of the word's two vectors, per encoder and layer. 1.0 means identical vectors.")
+st.caption("The cosine similarity of the word's two vectors, per encoder and layer. 1.0 means identical vectors. "
+           f"Each sentence may have up to {MAX_WORDS} words.")
 
 with st.form("demo"):
     left, right = st.columns(2)
@@ -82,4 +82,4 @@ st.markdown(
     "input (their token layer is context-free too) and drift apart as layers mix in the surrounding words."
 )
 with st.expander("The numbers"):
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(rows, hide_index=True, width="stretch")  # no pandas import before the first paint
