@@ -53,22 +53,36 @@ def piece_pooling(piece_to_word: list[int], n_words: int) -> tuple[np.ndarray, n
     return sum_pieces, mean_pieces
 
 
-def word_level_attention(piece_attention: np.ndarray, piece_to_word: list[int], n_words: int) -> np.ndarray:
-    """Piece attention (..., P, P) to word attention (..., W, W) as Clark et al. (2019) do it.
-
-    Attention *to* a word sums over its pieces, attention *from* a word averages over its pieces;
-    [CLS]/[SEP] columns are dropped and rows are not renormalised.
-    The pieces of one word are contiguous, so both poolings are segment sums (``np.add.reduceat``):
-    linear in the attention's size, where two dense matrix products cost ~10x more on long inputs.
-    """
+def word_segments(piece_to_word: list[int], n_words: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(starts, real, counts) of the runs of pieces: the pieces of one word are contiguous, so poolings over them
+    are segment sums (``np.add.reduceat``); ``real`` marks the runs that are words, not [CLS]/[SEP]."""
     owner = np.asarray(piece_to_word, dtype=np.int64)
     starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
     real = owner[starts] >= 0
     if int(real.sum()) != n_words:
         raise ValueError(f"piece_to_word covers {int(real.sum())} words, expected {n_words}")
-    counts = np.diff(np.r_[starts, len(owner)])[real].astype(piece_attention.dtype)
+    return starts, real, np.diff(np.r_[starts, len(owner)])[real]
+
+
+def word_means(states: np.ndarray, piece_to_word: list[int], n_words: int) -> np.ndarray:
+    """Piece states (L, P, D) to word vectors (L, W, D): the mean over each word's pieces.
+
+    Segment sums, not a (W, P) matrix product: stacked small products go through multithreaded BLAS, which
+    was the largest cost after the model itself."""
+    starts, real, counts = word_segments(piece_to_word, n_words)
+    return np.add.reduceat(states, starts, axis=1)[:, real] / counts[:, None].astype(states.dtype)
+
+
+def word_level_attention(piece_attention: np.ndarray, piece_to_word: list[int], n_words: int) -> np.ndarray:
+    """Piece attention (..., P, P) to word attention (..., W, W) as Clark et al. (2019) do it.
+
+    Attention *to* a word sums over its pieces, attention *from* a word averages over its pieces;
+    [CLS]/[SEP] columns are dropped and rows are not renormalised. Both poolings are segment sums:
+    linear in the attention's size, where two dense matrix products cost ~10x more on long inputs.
+    """
+    starts, real, counts = word_segments(piece_to_word, n_words)
     to_words = np.add.reduceat(piece_attention, starts, axis=-1)[..., real]
-    return np.add.reduceat(to_words, starts, axis=-2)[..., real, :] / counts[:, None]
+    return np.add.reduceat(to_words, starts, axis=-2)[..., real, :] / counts[:, None].astype(piece_attention.dtype)
 
 
 class BertEncoded(Encoded):
@@ -223,8 +237,7 @@ class BertEncoder(Encoder):
         results = []
         for row, (words, (ids, owner)) in enumerate(zip(batch, layouts)):
             n = len(ids)
-            _, mean_pieces = piece_pooling(owner, len(words))
-            vectors = np.einsum("wp,lpd->lwd", mean_pieces, hidden[row, :, :n]).astype(np.float32)
+            vectors = word_means(hidden[row, :, :n], owner, len(words)).astype(np.float32, copy=False)
             maps = {"attend": partial(self._attention_maps, ids, owner, len(words))}
             if attentions:
                 # each row's unpadded block only: stacking the padded batch first would copy (B, L, H, P, P)
