@@ -27,9 +27,8 @@ from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 
-from engine.settings import PROJECT_ROOT
+from engine.settings import SHARED_DATA
 
-SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 GCIDE_DICT = Path("/usr/share/dictd/gcide.dict.dz")
 GCIDE_INDEX = Path("/usr/share/dictd/gcide.index")
 FORTUNES_DIR = Path("/usr/share/games/fortunes")

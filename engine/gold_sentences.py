@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.corpus_sources import SEMCOR, SHARED_DATA
+from engine.corpus_sources import SEMCOR
+from engine.settings import SHARED_DATA
 
 EWT_SPLITS = {"train": SHARED_DATA / "en_ewt-ud-train.conllu", "dev": SHARED_DATA / "en_ewt-ud-dev.conllu"}
 _NO_SPACE_BEFORE = {",", ".", ";", ":", "!", "?", ")", "]", "}", "%", "'s", "'", "n't", "'re", "'ve", "'ll", "'d",

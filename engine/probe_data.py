@@ -20,10 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from engine.settings import PROJECT_ROOT
+from engine.settings import SHARED_DATA
 from engine.tokenize import tokenize
 
-SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 EWT_TRAIN = SHARED_DATA / "en_ewt-ud-train.conllu"
 EWT_DEV = SHARED_DATA / "en_ewt-ud-dev.conllu"
 GAP_DEVELOPMENT = SHARED_DATA / "gap-development.tsv"

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"  # gold corpora beside the project (../shared/data)
 SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
 
 
