@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -31,7 +32,8 @@ from benchmarks.browser_timing import (WidgetMissing, click_radio, maps_drawn, r
 from benchmarks.memory import PeakMemory
 from benchmarks.throughput import all_throughputs, bundled_sentences
 from engine.serving import tune_for_serving
-from tests.browser import CHROMIUM, CHROMIUM_FLAGS, StreamlitServer, browser_unavailable_reason, open_page
+from tests.browser import (CHROMIUM, CHROMIUM_FLAGS, StreamlitServer, browser_unavailable_reason, exceptions_on,
+                           open_page, screenshot)
 
 HERE = Path(__file__).resolve().parent
 HOME_TITLE = 'h1:has-text("Contextual Embeddings Explorer")'
@@ -81,18 +83,27 @@ class Row:
         return self
 
 
-def failure(error: BaseException) -> str:
-    return f"n/a: {type(error).__name__}: {(str(error).splitlines() or [''])[0][:160]}"
+def failure(error: BaseException, page=None, name: str = "") -> str:
+    """Why a measurement is n/a; with the page, its Streamlit exceptions and a screenshot in test-output/."""
+    note = f"n/a: {type(error).__name__}: {(str(error).splitlines() or [''])[0][:160]}"
+    if page is not None:
+        try:
+            shot = screenshot(page, "bench-" + "-".join(re.findall(r"[a-z]+", name.lower()))[:60])
+            errors = exceptions_on(page)
+            note += f" (screenshot {shot.relative_to(shot.parent.parent)}" + (f"; exception: {errors[0][:200]}" if errors else "") + ")"
+        except Exception:  # noqa: BLE001 - the page itself may be gone
+            pass
+    return note
 
 
-def measured(name: str, measure, target: str = "", limit: float | None = None) -> Row:
+def measured(name: str, measure, target: str = "", limit: float | None = None, page=None) -> Row:
     """A row in seconds from ``measure() -> (seconds, note)``; n/a with the reason when it raises."""
     row = Row(name, target=target)
     try:
         row.value, row.note = measure()
         row.met = None if limit is None else row.value < limit
     except Exception as error:  # noqa: BLE001 - one failed step must not stop the benchmark
-        row.note = failure(error)
+        row.note = failure(error, page, name)
     return row.print()
 
 
@@ -104,7 +115,7 @@ def repeated(name: str, page, actions, target: str = "median < 300 ms") -> Row:
         row.value, row.p95 = statistics.median(row.samples), float(np.percentile(row.samples, 95))
         row.met, row.note = row.value < 300, f"{len(row.samples)} repeats"
     except Exception as error:  # noqa: BLE001
-        row.note = failure(error)
+        row.note = failure(error, page, name)
     return row.print()
 
 
@@ -186,28 +197,31 @@ def open_url(browser, url: str):
 
 def visit_every_page(browser, server: StreamlitServer, memory: PeakMemory, n_encoders: int) -> tuple[float, str]:
     """Word in context (every encoder at once, until every map is UMAP), Distance decay with each encoder, Attention."""
-    start = time.monotonic()
-    memory.step = "Word in context"
-    page = open_url(browser, server.url + WIC_URL)
-    page.wait_for_function(maps_drawn(n_encoders, umap=True), timeout=WAIT * 1000, polling=500)
-    page.context.close()
-    memory.step = "Distance decay"
-    page = open_url(browser, f"{server.url}/Distance_decay")
-    wait_idle(page, WAIT)
-    encoders = radio_options(page, "Encoder")
-    for option in encoders[:-1]:  # the last one is the one already shown
-        click_radio(page, "Encoder", option)
+    start, page, encoders = time.monotonic(), None, []
+    try:
+        memory.step = "Word in context"
+        page = open_url(browser, server.url + WIC_URL)
+        page.wait_for_function(maps_drawn(n_encoders, umap=True), timeout=WAIT * 1000, polling=500)
+        page.context.close()
+        memory.step = "Distance decay"
+        page = open_url(browser, f"{server.url}/Distance_decay")
         wait_idle(page, WAIT)
-    page.context.close()
-    memory.step = "Attention heads"
-    page = open_url(browser, f"{server.url}/Attention_heads")
-    wait_idle(page, WAIT)
-    page.context.close()
+        encoders = radio_options(page, "Encoder")
+        for option in encoders[:-1]:  # the last one is the one already shown
+            click_radio(page, "Encoder", option)
+            wait_idle(page, WAIT)
+        page.context.close()
+        memory.step = "Attention heads"
+        page = open_url(browser, f"{server.url}/Attention_heads")
+        wait_idle(page, WAIT)
+        page.context.close()
+    except Exception as error:  # noqa: BLE001 - reported with the page's screenshot
+        raise RuntimeError(f"{memory.step}: {failure(error, page, 'visit ' + memory.step)}") from error
     return time.monotonic() - start, f"Distance decay with {', '.join(encoders)}"
 
 
 def change_layer(browser, server: StreamlitServer, n_encoders: int) -> Row:
-    name = "Warm: change layer (Word in context slider)"
+    name, page = "Warm: change layer (Word in context slider)", None
     try:
         page = open_url(browser, server.url + WIC_URL)
         page.wait_for_function(maps_drawn(n_encoders, umap=True), timeout=WAIT * 1000, polling=500)
@@ -217,7 +231,7 @@ def change_layer(browser, server: StreamlitServer, n_encoders: int) -> Row:
             page.wait_for_function(maps_drawn(n_encoders, umap=True), timeout=WAIT * 1000, polling=500)
             wait_idle(page)
     except Exception as error:  # noqa: BLE001
-        return Row(name, note=failure(error)).print()
+        return Row(name, note=failure(error, page, name)).print()
     keys = ["ArrowLeft", "ArrowRight"] * (REPEATS // 2)
     row = repeated(name, page, [lambda key=key: step_slider(page, "Layer", key) for key in keys])
     page.context.close()
@@ -225,7 +239,7 @@ def change_layer(browser, server: StreamlitServer, n_encoders: int) -> Row:
 
 
 def decay_interactions(browser, server: StreamlitServer) -> list[Row]:
-    names = ["Warm: change encoder (Distance decay)", "Warm: new sentence (Distance decay)"]
+    names, page = ["Warm: change encoder (Distance decay)", "Warm: new sentence (Distance decay)"], None
     try:
         page = open_url(browser, f"{server.url}/Distance_decay")
         wait_idle(page, WAIT)
@@ -236,24 +250,22 @@ def decay_interactions(browser, server: StreamlitServer) -> list[Row]:
             click_radio(page, "Encoder", option)
             wait_idle(page, WAIT)
     except Exception as error:  # noqa: BLE001
-        return [Row(name, note=failure(error)).print() for name in names]
+        return [Row(name, note=failure(error, page, name)).print() for name in names]
     rows = [repeated(names[0], page, [lambda o=options[i % len(options)]: click_radio(page, "Encoder", o)
                                       for i in range(REPEATS)]),
-            repeated(names[1], page, [lambda s=s: type_text(page, "Sentence", s) for s in NEW_SENTENCES[:REPEATS // 2 + 1]],
-                     target="")]
+            repeated(names[1], page, [lambda s=s: type_text(page, "Sentence", s) for s in NEW_SENTENCES[:REPEATS // 2 + 1]])]
     page.context.close()
     return rows
 
 
 def attention_sentence(browser, server: StreamlitServer) -> Row:
-    name = "Warm: new sentence (Attention heads)"
+    name, page = "Warm: new sentence (Attention heads)", None
     try:
         page = open_url(browser, f"{server.url}/Attention_heads")
         wait_idle(page, WAIT)
     except Exception as error:  # noqa: BLE001
-        return Row(name, note=failure(error)).print()
-    row = repeated(name, page, [lambda s=s: type_text(page, "Sentence", s) for s in NEW_SENTENCES[-(REPEATS // 2 + 1):]],
-                   target="")
+        return Row(name, note=failure(error, page, name)).print()
+    row = repeated(name, page, [lambda s=s: type_text(page, "Sentence", s) for s in NEW_SENTENCES[-(REPEATS // 2 + 1):]])
     page.context.close()
     return row
 
@@ -278,7 +290,7 @@ def server_a(browser, n_encoders: int) -> list[Row]:
 
     try:
         memory.step = "Home"
-        rows.append(measured("Home page complete (demo chart, every encoder)", home_complete))
+        rows.append(measured("Home page complete (demo chart, every encoder)", home_complete, page=page))
         page.context.close()
         rows.append(measured("Visit every page with every encoder",
                              lambda: visit_every_page(browser, server, memory, n_encoders)))
@@ -318,8 +330,9 @@ def first_word_in_context(browser, n_encoders: int, naive: Row) -> list[Row]:
             return measure
 
         return [measured(names[0], until(maps_drawn(n_encoders), f"{n_encoders} maps with points, from opening "
-                                         "the URL on a server no one has visited"), "< 2 s", 2.0),
-                measured(names[1], until(maps_drawn(n_encoders, umap=True), "includes numba's one-time compilation"))]
+                                         "the URL on a server no one has visited"), "< 2 s", 2.0, page),
+                measured(names[1], until(maps_drawn(n_encoders, umap=True), "includes numba's one-time compilation"),
+                         page=page)]
     finally:
         server.stop()
 

@@ -169,9 +169,8 @@ class BertEncoder(Encoder):
         )
 
     def fingerprint(self) -> str:
-        """A short hash of the model's configuration and weights' names, to key on-disk caches."""
-        digest = hashlib.sha256(self.source.encode())
-        digest.update(self.model.config.to_json_string().encode())
+        """A short hash of the model's configuration and first weights (not of where it lives), to key disk caches."""
+        digest = hashlib.sha256(self.model.config.to_json_string().encode())
         first = next(iter(self.model.state_dict().values()))
         digest.update(first.detach().float().numpy().tobytes()[:4096])
         return digest.hexdigest()[:16]
