@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 import psutil
 
-from benchmarks.browser_timing import (WidgetMissing, click_radio, maps_drawn, radio_options, step_slider, time_rerun,
-                                       type_text, wait_idle)
+from benchmarks.browser_timing import (WidgetMissing, click_radio, install_recorder, maps_drawn, radio_options,
+                                       step_slider, time_rerun, type_text, wait_idle)
 from benchmarks.memory import PeakMemory
 from benchmarks.throughput import all_throughputs, bundled_sentences
 from engine.serving import tune_for_serving
@@ -191,6 +191,7 @@ def open_url(browser, url: str):
     """A fresh browser context on ``url``, with generous timeouts (a crowded machine loads slowly)."""
     page = open_page(browser, "about:blank").page
     page.set_default_timeout(WAIT * 1000)
+    install_recorder(page)
     page.goto(url)
     return page
 

@@ -1,20 +1,28 @@
-"""Timing Streamlit in headless Chromium: from a user action until the script run it caused is over.
+"""Timing Streamlit in headless Chromium: from a user action until the app is idle again.
 
-Streamlit writes the session's state on the app root (``data-test-script-state``: running / notRunning); a
-MutationObserver records every change with the page's clock, so even runs shorter than a polling interval
-are seen. Widgets are found by their label, the way a user finds them.
+A script installed before the page loads records, with the page's clock, every message the server sends over the
+WebSocket and every change of the session's state that Streamlit writes on the app root
+(``data-test-script-state``: running / notRunning). A rerun is over when the state is notRunning and nothing has
+arrived for a quiet moment; its end is the last message or state change. (The state alone is not enough: React
+may draw a fast run's "running" and "notRunning" in one go, so no change is ever seen.) Widgets are found by
+their label, the way a user finds them.
 """
 from __future__ import annotations
 
 import time
 
-RECORD_RUNS = """() => {
-  if (window.__benchRuns) return;
-  const app = document.querySelector('[data-testid="stApp"]');
-  window.__benchRuns = [];
-  new MutationObserver(() => window.__benchRuns.push([performance.now(), app.getAttribute('data-test-script-state')]))
-    .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}"""
+RECORDER = """(() => {
+  window.__benchEvents = [];
+  const note = kind => window.__benchEvents.push([performance.now(), kind]);
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) { super(...args); this.addEventListener('message', () => note('message')); }
+  };
+  new MutationObserver(records => records.forEach(r => note(r.target.getAttribute('data-test-script-state'))))
+    .observe(document, {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
+})()"""
+STATE = """() => { const app = document.querySelector('[data-testid="stApp"]');
+                   return app ? app.getAttribute('data-test-script-state') : null; }"""
 
 # How many maps with points are drawn in the main area: panels of one Plotly chart (2-D subplots holding points, or
 # 3-D scenes), or separate charts. A panel that only says "loading the model…" holds no points and does not count.
@@ -40,34 +48,38 @@ class WidgetMissing(LookupError):
     """The page has no widget with that label (the page changed): the measurement is reported as n/a."""
 
 
+def install_recorder(page) -> None:
+    """Record messages and state changes in every document this page loads from now on."""
+    page.add_init_script(RECORDER)
+
+
+def _events(page) -> tuple[list, float, str | None]:
+    return page.evaluate(f"() => [window.__benchEvents, performance.now(), ({STATE})()]")
+
+
 def wait_idle(page, timeout: float = 120.0, quiet: float = 0.5) -> None:
-    """Until the app is connected and no script has run for ``quiet`` seconds."""
+    """Until a script has run, and the app is idle with nothing arriving for ``quiet`` seconds."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout * 1000)
-    page.evaluate(RECORD_RUNS)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        runs, now = page.evaluate("() => [window.__benchRuns, performance.now()]")
-        state = page.get_attribute('[data-testid="stApp"]', "data-test-script-state")
-        last_change = runs[-1][0] if runs else 0.0
-        if state == "notRunning" and now - last_change >= quiet * 1000:
+        events, now, state = _events(page)
+        if state == "notRunning" and now - (events[-1][0] if events else 0.0) >= quiet * 1000:
             return
         time.sleep(0.05)
     raise TimeoutError("the app kept running")
 
 
 def time_rerun(page, action, timeout: float = 60.0, quiet: float = 0.4) -> float:
-    """Seconds from ``action()`` until the run it caused ended, once no further run followed for ``quiet`` s."""
-    page.evaluate(RECORD_RUNS)
-    start = page.evaluate("() => { window.__benchRuns.length = 0; return performance.now(); }")
+    """Seconds from ``action()`` until the app answered and went idle, with nothing more for ``quiet`` seconds."""
+    start = page.evaluate("() => { window.__benchEvents.length = 0; return performance.now(); }")
     action()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        runs, now = page.evaluate("() => [window.__benchRuns, performance.now()]")
-        if any(state != "notRunning" for _, state in runs) and runs[-1][1] == "notRunning":
-            if now - runs[-1][0] >= quiet * 1000:
-                return (runs[-1][0] - start) / 1000
+        events, now, state = _events(page)
+        if events and state == "notRunning" and now - events[-1][0] >= quiet * 1000:
+            return (events[-1][0] - start) / 1000
         time.sleep(0.03)
-    raise TimeoutError("no complete script run after the action")
+    raise TimeoutError("the app did not answer the action, or kept running")
 
 
 def widget(page, testid: str, label: str, timeout: float = 30.0):

@@ -1,9 +1,7 @@
 """Background warm-up: load every encoder and compile UMAP's numba code once per server process.
 
 Started by the first page view (never before the first paint), in a daemon thread, so users do not
-wait for model loading or UMAP's 10-27 s just-in-time compilation. It also gives torch one thread per
-request (``TORCH_THREADS``, default 1): Streamlit serves each session in its own thread, and on a small
-server two sessions each using every core ran 10-40x slower than with one thread each (measured on 2 cores).
+wait for model loading or UMAP's 10-27 s just-in-time compilation.
 """
 from __future__ import annotations
 
@@ -13,7 +11,6 @@ import streamlit as st
 
 import engine
 from engine import EncoderUnavailable
-from engine.settings import setting
 
 LOAD_ORDER = ("static", "bert", "bilstm", "elmo")  # cheapest first, then the one most pages show
 
@@ -27,9 +24,6 @@ class Warmup:
         self.thread.start()
 
     def _run(self) -> None:
-        import torch
-
-        torch.set_num_threads(int(setting("TORCH_THREADS") or 1))
         for name in LOAD_ORDER:
             try:
                 encoder = engine.load_encoder(name)
