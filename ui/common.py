@@ -9,6 +9,7 @@ import html
 import re
 from typing import Iterable
 
+import pandas  # noqa: F401  imported here, before the warm-up thread starts: see below
 import streamlit as st
 
 import engine
@@ -21,7 +22,12 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$:])")
 
 
 def page_setup(title: str, icon: str = "🔎") -> None:
-    """Page config, shared sidebar, and the background warm-up (models, UMAP) on first visit."""
+    """Page config, shared sidebar, and the background warm-up (models, UMAP) on first visit.
+
+    pandas is imported (at the top of this module) before the warm-up thread can import it: plotly looks
+    pandas up in ``sys.modules`` without importing it, and a half-imported pandas broke figures built
+    while the warm-up thread was still importing it.
+    """
     st.set_page_config(page_title=f"{title} · Contextual Embeddings Explorer", page_icon=icon, layout="wide")
     tune_for_serving()
     from ui.warmup import start_warmup
