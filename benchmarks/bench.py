@@ -40,6 +40,7 @@ HOME_TITLE = 'h1:has-text("Contextual Embeddings Explorer")'
 WIC_URL = "/Word_in_context?word=bank"
 WAIT = 300.0  # seconds: UMAP's first compilation takes 10-30 s on an idle machine, minutes on a crowded one
 REPEATS = 8
+SENTENCE_REPEATS = 5  # each new sentence is computed from scratch
 NEW_SENTENCES = [
     "The old fisherman mended his nets while the children played on the shore.",
     "A committee of experts reviewed the proposal before the vote on Tuesday.",
@@ -90,7 +91,7 @@ def failure(error: BaseException, page=None, name: str = "") -> str:
         try:
             shot = screenshot(page, "bench-" + "-".join(re.findall(r"[a-z]+", name.lower()))[:60])
             errors = exceptions_on(page)
-            note += f" (screenshot {shot.relative_to(shot.parent.parent)}" + (f"; exception: {errors[0][:200]}" if errors else "") + ")"
+            note += f" (screenshot test-output/{shot.name}" + (f"; exception: {errors[0][:200]})" if errors else ")")
         except Exception:  # noqa: BLE001 - the page itself may be gone
             pass
     return note
@@ -252,9 +253,10 @@ def decay_interactions(browser, server: StreamlitServer) -> list[Row]:
             wait_idle(page, WAIT)
     except Exception as error:  # noqa: BLE001
         return [Row(name, note=failure(error, page, name)).print() for name in names]
-    rows = [repeated(names[0], page, [lambda o=options[i % len(options)]: click_radio(page, "Encoder", o)
-                                      for i in range(REPEATS)]),
-            repeated(names[1], page, [lambda s=s: type_text(page, "Sentence", s) for s in NEW_SENTENCES[:REPEATS // 2 + 1]])]
+    encoders = [options[i % len(options)] for i in range(REPEATS)]
+    rows = [repeated(names[0], page, [lambda o=o: click_radio(page, "Encoder", o) for o in encoders]),
+            repeated(names[1], page, [lambda s=s: type_text(page, "Sentence", s)
+                                      for s in NEW_SENTENCES[:SENTENCE_REPEATS]])]
     page.context.close()
     return rows
 
@@ -266,7 +268,7 @@ def attention_sentence(browser, server: StreamlitServer) -> Row:
         wait_idle(page, WAIT)
     except Exception as error:  # noqa: BLE001
         return Row(name, note=failure(error, page, name)).print()
-    row = repeated(name, page, [lambda s=s: type_text(page, "Sentence", s) for s in NEW_SENTENCES[-(REPEATS // 2 + 1):]])
+    row = repeated(name, page, [lambda s=s: type_text(page, "Sentence", s) for s in NEW_SENTENCES[-SENTENCE_REPEATS:]])
     page.context.close()
     return row
 
@@ -303,8 +305,9 @@ def server_a(browser, n_encoders: int) -> list[Row]:
         memory.stop()
         server.stop()
     peak = memory.peak / 2**20
+    note = f"sampled every 100 ms from the first paint to the end; peak during: {memory.peak_step}"
     rows.append(Row("Peak server memory (RSS of the process tree)", peak, "MB", target="<= 690 MB", met=peak <= 690,
-                    note=f"sampled every 100 ms from the first paint to the end; peak during: {memory.peak_step}").print())
+                    note=note).print())
     return rows
 
 
@@ -350,9 +353,10 @@ def table(rows: list[Row]) -> str:
 
 def write_report(info: dict, rows: list[Row]) -> str:
     machine_line = (f"{info['cpu']}, {info['cores']} cores, {info['ram_gb']} GB RAM, {info['os']}; Python "
-                    f"{info['python']}, torch {info['torch']} ({info['torch_threads']} threads), transformers "
-                    f"{info['transformers']}, streamlit {info['streamlit']}. Load average {info['load_average_at_start']} "
-                    f"at the start, {info['load_average_at_end']} at the end; {info['seconds']:.0f} s in all.")
+                    f"{info['python']}, torch {info['torch']} ({info['torch_threads']} thread(s)), transformers "
+                    f"{info['transformers']}, streamlit {info['streamlit']}. Load average "
+                    f"{info['load_average_at_start']} at the start, {info['load_average_at_end']} at the end; "
+                    f"{info['seconds']:.0f} s in all.")
     markdown = f"**Machine:** {machine_line}\n\n{table(rows)}\n"
     (HERE / "results.md").write_text(markdown)
     (HERE / "results.json").write_text(json.dumps(

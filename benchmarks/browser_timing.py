@@ -30,8 +30,8 @@ STATE = """() => { const app = document.querySelector('[data-testid="stApp"]');
 DRAWN_MAPS = """() => {
   const main = document.querySelector('[data-testid="stMain"]') || document;
   const charts = [...main.querySelectorAll('.js-plotly-plot')];
-  const maps = c => [...c.querySelectorAll('.cartesianlayer > .subplot')].filter(s => s.querySelector('path.point')).length
-                    + c.querySelectorAll('.gl-container > div').length;
+  const maps = c => [...c.querySelectorAll('.cartesianlayer > .subplot')]
+    .filter(s => s.querySelector('path.point')).length + c.querySelectorAll('.gl-container > div').length;
   return Math.max(0, ...charts.map(maps), charts.filter(c => maps(c) > 0).length);
 }"""
 

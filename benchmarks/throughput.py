@@ -48,7 +48,8 @@ def bert_against_raw(bert, sentences: list[str]) -> Throughput:
 
     raw_model = AutoModel.from_pretrained(bert.source).eval()  # the library's defaults (SDPA attention)
     words = [engine.tokenize(text) for text in sentences]
-    order = sorted(range(len(sentences)), key=lambda i: len(bert.tokenizer(words[i], is_split_into_words=True)["input_ids"]))
+    pieces = [len(ids) for ids in bert.tokenizer(words, is_split_into_words=True)["input_ids"]]
+    order = sorted(range(len(sentences)), key=pieces.__getitem__)
     batches = [order[start : start + bert.batch_size] for start in range(0, len(order), bert.batch_size)]
     engine_s = raw_s = 0.0
     for number, batch in enumerate([batches[-1]] + batches):  # the first (longest) batch warms both up
@@ -73,5 +74,6 @@ def all_throughputs(sentences: list[str]) -> tuple[list[Throughput], dict[str, s
         except engine.EncoderUnavailable as error:
             skipped[name] = str(error)
             continue
-        results.append(bert_against_raw(encoder, sentences) if name == "bert" else encoder_throughput(encoder, sentences))
+        measure = bert_against_raw if name == "bert" else encoder_throughput
+        results.append(measure(encoder, sentences))
     return results, skipped

@@ -120,12 +120,12 @@ def _encode_in_batches(encoder: Encoder, items: Sequence, batch_size: int = 16) 
     for start in range(0, len(order), batch_size):
         chunk = order[start:start + batch_size]
         try:
-            encoded = encoder.encode([list(item.words) for item in chunk])
+            encoded = encoder.encode([list(item.words) for item in chunk], attentions=True)  # maps in the batch
         except InputTooLong:
             encoded = []
             for item in list(chunk):
                 try:
-                    encoded.extend(encoder.encode([list(item.words)]))
+                    encoded.extend(encoder.encode([list(item.words)], attentions=True))
                 except InputTooLong:
                     chunk.remove(item)
         yield from zip(chunk, encoded)

@@ -79,6 +79,7 @@ def test_distance_decay_page_in_a_browser(app_server, browser):
     sentence = quote("The keys to the cabinet that my grandmother left us were never found again .")
     visit = open_page(browser, f"{app_server.url}/Distance_decay?sentence={sentence}&encoder=bert&word=were")
     wait_until_idle(visit.page, timeout=240)
+    visit.page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=240_000)
     page = visit.page
     assert page.get_by_text("Distance decay").first.is_visible()
     assert page.locator(".js-plotly-plot").count() >= 2, "the heatmap and the row's bars are drawn"

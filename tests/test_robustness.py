@@ -131,7 +131,7 @@ def test_no_payload_runs_in_the_browser(app_server, browser, name):
                           "money | The bank raised its rates.", "river | The river bank flooded."])
     visit = open_page(browser, f"{app_server.url}/{path}?{urlencode({**extra, key: text})}")
     page = visit.page
-    wait_until_idle(page)
+    wait_until_idle(page, ready="h1" if name == "word_in_context" else "textarea")
     assert_nothing_ran(page)
     if name != "word_in_context":  # its sentences box sits in a collapsed expander
         assert page.locator("textarea").first.input_value() == text, "the payload is shown as text, kept in the box"

@@ -11,6 +11,7 @@ import streamlit as st
 
 import engine
 from engine import EncoderUnavailable
+from engine.serving import freeze_long_lived
 
 LOAD_ORDER = ("static", "bert", "bilstm", "elmo")  # cheapest first, then the one most pages show
 
@@ -30,9 +31,11 @@ class Warmup:
                 self.encoders[name] = ("ready", encoder.description)
             except EncoderUnavailable as error:
                 self.encoders[name] = ("unavailable", str(error))
+        freeze_long_lived()  # the models stay: Streamlit's collection after every run no longer scans them
         from engine.projection import warm_up_umap
 
         warm_up_umap()
+        freeze_long_lived()
 
 
 @st.cache_resource(show_spinner=False)
