@@ -61,8 +61,6 @@ with st.spinner("Encoding both sentences…"):
             st.warning(f"{ENCODER_TITLES[name]}: {error}")
             continue
         depth = [k / max(len(result.cosines) - 1, 1) for k in range(len(result.cosines))]
-        if len(depth) == 1:  # one layer (GloVe): draw it across the whole depth so the flat 1.0 line shows
-            depth, result.cosines, result.layer_names = [0.0, 1.0], result.cosines * 2, result.layer_names * 2
         figure.add_trace(
             go.Scatter(
                 x=depth, y=result.cosines, mode="lines+markers", name=ENCODER_TITLES[name],
