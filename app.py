@@ -1,11 +1,8 @@
 """Streamlit entry point: the navigation between the home page and the three views."""
 import streamlit as st
 
-PAGES = [
-    st.Page("ui/home.py", title="Home", url_path="home", default=True),
-    st.Page("pages/1_Word_in_context.py", title="Word in context", url_path="Word_in_context"),
-    st.Page("pages/2_Distance_decay.py", title="Distance decay", url_path="Distance_decay"),
-    st.Page("pages/3_Attention_heads.py", title="Attention heads", url_path="Attention_heads"),
-]
+from ui.navigation import PAGES
 
-st.navigation(PAGES).run()
+# The sidebar draws its own links (ui.common.render_sidebar): Streamlit's own menu, opened at a page's URL, listed the
+# entry script as "app" (it also scans pages/).
+st.navigation(PAGES, position="hidden").run()

@@ -12,10 +12,10 @@ import torch
 from torch import nn
 
 from engine.base import Encoded
-from engine.checkpoints import WEIGHTS_DIR, load_checkpoint, restore, training_summary
+from engine.checkpoints import load_checkpoint, restore, training_summary
 from engine.glove import GLOVE_DIM, glove_table
 from engine.recurrent import BiLanguageModel, OneWayStack, ProjectedLSTM, RecurrentEncoder
-from engine.settings import setting
+from engine.settings import WEIGHTS_DIR, setting
 
 DEFAULT_CHECKPOINT = WEIGHTS_DIR / "bilstm"
 FIX = "Retrain it with `python -m engine.train bilstm` or restore engine/weights/ from git."

@@ -12,7 +12,6 @@ import torch
 
 from engine.base import EncoderUnavailable
 
-WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 
 
 def checkpoint_paths(stem: Path) -> tuple[Path, Path]:

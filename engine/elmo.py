@@ -14,9 +14,9 @@ import torch
 from torch import nn
 
 from engine.base import EncoderUnavailable
-from engine.checkpoints import WEIGHTS_DIR, load_checkpoint, restore, training_summary
+from engine.checkpoints import load_checkpoint, restore, training_summary
 from engine.recurrent import BiLanguageModel, OneWayStack, ProjectedLSTM, RecurrentEncoder
-from engine.settings import setting
+from engine.settings import WEIGHTS_DIR, setting
 
 DEFAULT_CHECKPOINT = WEIGHTS_DIR / "elmo"
 FIX = "Retrain it with `python -m engine.train elmo`, restore engine/weights/ from git, or set ELMO_OPTIONS/ELMO_WEIGHTS."

@@ -5,6 +5,8 @@ sentence gives two occurrences; a sentence without the word is reported, not sil
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import unicodedata
 from dataclasses import dataclass
 
@@ -57,6 +59,31 @@ class FoundOccurrences:
     def forms_seen(self) -> set[str]:
         """The distinct (lower-cased) forms the target takes in these sentences."""
         return {occurrence.form.casefold() for occurrence in self.occurrences}
+
+
+@dataclass(frozen=True)
+class Contexts:
+    """The tokenised sentences, the target's (sentence, position) pairs and their labels, with a content hash.
+
+    ``key`` names this input in every cache (in memory and ``engine.preset_store`` on disk): computed once, instead
+    of hashing the sentences on every lookup.
+    """
+
+    sentences: tuple[tuple[str, ...], ...]
+    positions: tuple[tuple[int, int], ...]
+    labels: tuple[str, ...]  # per occurrence ("" when unlabelled)
+    key: str
+
+    @classmethod
+    def of(cls, found: FoundOccurrences) -> "Contexts":
+        sentences = tuple(tuple(words) for words in found.words)
+        positions = tuple((o.sentence, o.position) for o in found.occurrences)
+        labels = tuple(found.label_of(o) for o in found.occurrences)
+        key = hashlib.sha1(json.dumps([sentences, positions, labels], ensure_ascii=False).encode()).hexdigest()
+        return cls(sentences, positions, labels, key)
+
+    def occurrences(self) -> list[Occurrence]:
+        return [Occurrence(n, position, self.sentences[n][position]) for n, position in self.positions]
 
 
 def parse_target(word: str) -> str:

@@ -1,11 +1,18 @@
 """Loading encoders by name, once per process."""
 from __future__ import annotations
 
+import hashlib
 import threading
+from functools import lru_cache
+from pathlib import Path
 
 from engine.base import Encoder, EncoderUnavailable
+from engine.settings import WEIGHTS_DIR, setting
 
 ENCODER_NAMES = ("static", "bilstm", "elmo", "bert")
+MODEL_SETTINGS = {"static": (), "bilstm": ("BILSTM_CHECKPOINT",),
+                  "elmo": ("ELMO_OPTIONS", "ELMO_WEIGHTS", "ELMO_CHECKPOINT"), "bert": ("BERT_MODEL",)}
+IDENTITY_BYTES = 1 << 20  # hashed from each end of a file: enough to tell checkpoints apart, fast for 90 MB
 
 _loaded: dict[str, Encoder] = {}
 _lock = threading.Lock()
@@ -48,3 +55,41 @@ def load_encoder(name: str) -> Encoder:
             except (OSError, ValueError, KeyError, RuntimeError) as error:
                 raise EncoderUnavailable(f"The {name} encoder failed to load: {error}") from error
         return _loaded[name]
+
+
+def _bundled_files(name: str) -> list[Path]:
+    """The files the bundled ``name`` encoder reads (the BiLSTM reads GloVe too)."""
+    from engine.glove import WORDS_FILE, package_folder
+
+    glove = sorted(package_folder().glob("*.npy")) + [WORDS_FILE]
+    if name == "static":
+        return glove
+    if name in ("bilstm", "elmo"):
+        own = [WEIGHTS_DIR / f"{name}.safetensors", WEIGHTS_DIR / f"{name}.json"]
+        return own + glove if name == "bilstm" else own
+    from engine.bert import _default_model_dir
+
+    return [_default_model_dir() / file for file in ("config.json", "model.safetensors", "tokenizer.json")]
+
+
+@lru_cache(maxsize=None)
+def weights_identity(name: str) -> str | None:
+    """A hash of the bundled files encoder ``name`` loads, without loading them (for disk caches of its results).
+
+    None when a setting points the encoder at other weights, or its files are missing. Each file contributes its
+    name, size and first and last MiB.
+    """
+    if any(setting(option) for option in MODEL_SETTINGS[name]):
+        return None
+    digest = hashlib.sha256(name.encode())
+    try:
+        for path in _bundled_files(name):
+            size = path.stat().st_size
+            digest.update(f"{path.name}:{size}".encode())
+            with path.open("rb") as handle:
+                digest.update(handle.read(IDENTITY_BYTES))
+                handle.seek(max(0, size - IDENTITY_BYTES))
+                digest.update(handle.read(IDENTITY_BYTES))
+    except (OSError, EncoderUnavailable):
+        return None
+    return digest.hexdigest()[:16]

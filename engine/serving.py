@@ -9,7 +9,7 @@ and no full garbage-collector pass over the models after every click.
   those operations then waits for every core to be free: with other work on the machine, encoding was 2-20x slower
   with two threads than with one (measured on 2 cores). ``OMP_NUM_THREADS`` overrides the single thread.
 * Streamlit runs a full garbage collection after every script run (``runner.postScriptGC``). With torch,
-  transformers and numba loaded that pass scans about 650,000 objects, 200-330 ms added to every click. The
+  transformers loaded that pass scans about 650,000 objects, 200-330 ms added to every click. The
   objects alive once the models are loaded live as long as the process; ``gc.freeze`` takes them out of the
   collector's sight, and the pass then takes under a millisecond.
 """

@@ -12,6 +12,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"  # gold corpora beside the project (../shared/data)
 SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+WEIGHTS_DIR = PROJECT_ROOT / "engine" / "weights"  # the bundled BiLSTM and ELMo checkpoints
 
 
 @lru_cache(maxsize=1)

@@ -39,9 +39,9 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from engine.checkpoints import WEIGHTS_DIR, checkpoint_paths, save_checkpoint
+from engine.checkpoints import checkpoint_paths, save_checkpoint
 from engine.recurrent import BiLanguageModel
-from engine.settings import PROJECT_ROOT
+from engine.settings import PROJECT_ROOT, WEIGHTS_DIR
 
 MODEL_NAMES = ("bilstm", "elmo")
 SPECIALS = ("<S>", "</S>", "<unk>")

@@ -4,9 +4,10 @@ from __future__ import annotations
 import streamlit as st
 
 from engine import ENCODER_NAMES
-from engine.occurrences import MAX_SENTENCE_WORDS, ContextInputError, find_occurrences, parse_lines
+from engine.occurrences import MAX_SENTENCE_WORDS, ContextInputError, Contexts, find_occurrences, parse_lines
 from engine.presets import load_presets
 from ui.common import escape_markdown, get_encoder, page_setup
+from ui.context_data import stored_layer_names
 from ui.context_sections import (ContextView, depth_options, render_export, render_maps, render_measures,
                                  render_neighbours, render_refresh)
 from ui.context_state import (CUSTOM, DEFAULT_SEARCH, choose_preset, restore_depth, restore_from_url, save_to_url,
@@ -61,10 +62,16 @@ if not found.occurrences:
                + ". Check the spelling, or open *Sentences* above to find contexts for it in the bundled corpus.")
     st.stop()
 
-# Encoders still loading (first visit after a server start) get a placeholder panel; the page refreshes itself.
+# A preset is drawn from the precomputed store at once; otherwise an encoder still loading (first visit after a server
+# start) gets a placeholder panel, and the page refreshes itself when it has loaded.
+contexts = Contexts.of(found)
 status = {name: encoder_status(name) for name in ENCODER_NAMES}
-ready = {name: get_encoder(name)[0] for name in ENCODER_NAMES if status[name][0] == "ready"}
-loading = [name for name in ENCODER_NAMES if status[name][0] == "loading"]
+ready = {}  # encoder -> layer names, for every encoder that can be drawn now
+for name in ENCODER_NAMES:
+    stored = stored_layer_names(name, contexts.key)
+    if status[name][0] == "ready" or (status[name][0] == "loading" and stored):
+        ready[name] = stored or get_encoder(name)[0].layer_names
+loading = [name for name in ENCODER_NAMES if status[name][0] == "loading" and name not in ready]
 unavailable = {name: detail for name, (kind, detail) in status.items() if kind == "unavailable"}
 depths = depth_options(ready)
 restore_depth(depths)
@@ -73,7 +80,7 @@ depth = depth_box.select_slider("Layer (relative depth)", depths, key="wic_depth
 dims = 3 if dims_box.toggle("3-D", key="wic_dims3") else 2
 save_to_url(presets, depth)
 
-view = ContextView(found, sentence_sources(found.lines, presets), ready, loading, unavailable, depth, dims)
+view = ContextView(found, contexts, sentence_sources(found.lines, presets), ready, loading, unavailable, depth, dims)
 selection = render_maps(view)
 render_measures(view)
 render_neighbours(view, selection)

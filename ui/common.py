@@ -59,6 +59,11 @@ def render_sidebar() -> None:
     from ui.warmup import encoder_status
 
     with st.sidebar:
+        from ui.navigation import PAGES
+
+        for page in PAGES:
+            st.page_link(page)
+        st.divider()
         st.markdown("### Encoders")
         for name in ENCODER_NAMES:
             status, detail = encoder_status(name)

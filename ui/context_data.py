@@ -1,14 +1,12 @@
 """Cached computations behind the Word-in-context page: encodings, projections and measures.
 
-Encodings, PCA maps and measures are ``st.cache_data`` entries keyed by encoder, layer and ``Contexts.key`` (a hash
-of the tokenised sentences and the target's positions, computed once per run instead of hashing the sentences on
-every call). UMAP maps come from one ``BackgroundProjector`` per server (``st.cache_resource``): the page never waits
-for UMAP, it shows PCA and says so until the UMAP map is ready.
+Encodings, PCA maps and measures are ``st.cache_data`` entries keyed by encoder, layer and ``Contexts.key``. A preset
+is read from ``engine.preset_store`` (vectors, measures and UMAP maps computed ahead), so a fresh server draws it
+before any model has loaded. Other UMAP maps come from one ``BackgroundProjector`` per server
+(``st.cache_resource``): the page never waits for UMAP, it shows PCA and says so until the UMAP map is ready.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,26 +14,10 @@ import streamlit as st
 
 from engine.context_vectors import ContextVectors, context_vectors
 from engine.measures import LayerMeasures, layer_measures
-from engine.occurrences import FoundOccurrences, Occurrence
-from engine.projection import MIN_UMAP_POINTS, BackgroundProjector, Projection, project, umap_is_warm
+from engine.occurrences import Contexts
+from engine.preset_store import StoredView, preset_store
+from engine.projection import MIN_UMAP_POINTS, BackgroundProjector, Projection, project
 from ui.common import get_encoder
-
-
-
-@dataclass(frozen=True)
-class Contexts:
-    """The tokenised sentences and the target's (sentence, position) pairs, with a content hash for the caches."""
-
-    sentences: tuple[tuple[str, ...], ...]
-    positions: tuple[tuple[int, int], ...]
-    key: str
-
-    @classmethod
-    def of(cls, found: FoundOccurrences) -> "Contexts":
-        sentences = tuple(tuple(words) for words in found.words)
-        positions = tuple((o.sentence, o.position) for o in found.occurrences)
-        key = hashlib.sha1(json.dumps([sentences, positions], ensure_ascii=False).encode()).hexdigest()
-        return cls(sentences, positions, key)
 
 
 @dataclass(frozen=True)
@@ -49,15 +31,25 @@ class PanelMap:
 def _encoded(encoder: str, key: str, _contexts: Contexts) -> ContextVectors:
     """The target's vectors in every layer of ``encoder``, plus the other words the anisotropy baseline needs."""
     model, _ = get_encoder(encoder)
-    sentences = _contexts.sentences
-    occurrences = [Occurrence(n, position, sentences[n][position]) for n, position in _contexts.positions]
-    return context_vectors(model, [list(words) for words in sentences], occurrences)
+    return context_vectors(model, [list(words) for words in _contexts.sentences], _contexts.occurrences())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def stored_view(encoder: str, key: str) -> StoredView | None:
+    """The precomputed results of a preset, when the store holds this input for this encoder's weights."""
+    return preset_store().view(encoder, key)
+
+
+def stored_layer_names(encoder: str, key: str) -> list[str] | None:
+    """The encoder's layer names if the store can draw this input without the model."""
+    return preset_store().layer_names(encoder, key)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def cached_targets(encoder: str, key: str, _contexts: Contexts) -> np.ndarray:
     """Just the target's vectors (n_layers, n_occurrences, dim): small, so every rerun reads it quickly."""
-    return _encoded(encoder, key, _contexts).targets
+    stored = stored_view(encoder, key)
+    return stored.targets if stored else _encoded(encoder, key, _contexts).targets
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -66,8 +58,9 @@ def cached_pca(encoder: str, layer: int, key: str, _contexts: Contexts, dims: in
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def cached_measures(encoder: str, key: str, _contexts: Contexts, labels: tuple[str, ...]) -> list[LayerMeasures]:
-    return layer_measures(_encoded(encoder, key, _contexts), list(labels))
+def cached_measures(encoder: str, key: str, _contexts: Contexts) -> list[LayerMeasures]:
+    stored = stored_view(encoder, key)
+    return stored.measures if stored else layer_measures(_encoded(encoder, key, _contexts), list(_contexts.labels))
 
 
 @st.cache_resource(show_spinner=False)
@@ -84,17 +77,21 @@ def panel_map(encoder: str, layer: int, contexts: Contexts, dims: int) -> PanelM
         fallback = cached_pca(encoder, layer, contexts.key, contexts, dims)
         note = "" if distinct == 1 else f"PCA (only {distinct} points; UMAP needs {MIN_UMAP_POINTS})"
         return PanelMap(fallback, note, False)
+    stored = stored_view(encoder, contexts.key)
+    if stored is not None and not np.isnan(stored.maps[dims][layer]).any():
+        return PanelMap(Projection(stored.maps[dims][layer], "UMAP", distinct), "", False)
     ready = umap_projector().get(vectors, dims)
     if ready is not None:
         return PanelMap(ready, "", False)
-    reason = "UMAP warming up" if not umap_is_warm() else "UMAP on its way"
-    return PanelMap(cached_pca(encoder, layer, contexts.key, contexts, dims), f"PCA for now ({reason})", True)
+    return PanelMap(cached_pca(encoder, layer, contexts.key, contexts, dims), "PCA for now (UMAP on its way)", True)
 
 
 def prefetch_umap(encoders: list[str], contexts: Contexts, dims: int) -> None:
     """Queue UMAP maps of every layer, so moving the layer slider finds them ready."""
     projector = umap_projector()
     for encoder in encoders:
+        if stored_view(encoder, contexts.key) is not None:
+            continue
         targets = cached_targets(encoder, contexts.key, contexts)
         for layer in range(len(targets)):
             if len(np.unique(targets[layer], axis=0)) >= MIN_UMAP_POINTS:

@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from engine import ENCODER_NAMES, Encoder, InputTooLong
+from engine import ENCODER_NAMES, InputTooLong
 from engine.measures import nearest_neighbours
-from engine.occurrences import FoundOccurrences, word_spans
+from engine.occurrences import Contexts, FoundOccurrences, word_spans
 from ui.common import ENCODER_TITLES, escape_markdown
-from ui.context_data import Contexts, cached_measures, cached_targets, panel_map, prefetch_umap
+from ui.context_data import cached_measures, cached_targets, panel_map, prefetch_umap
 from ui.context_figures import UNLABELLED, Panel, Points, hover_html, measures_figure, projection_figure
 
 DEFAULT_DEPTHS = (0.0, 0.167, 0.333, 0.5, 0.667, 0.833, 1.0)  # every layer of the default encoders (1, 3, 4, 7)
@@ -26,34 +26,28 @@ class ContextView:
     """Everything the sections need: the occurrences, the encoders by state, the chosen layer depth and 2-D/3-D."""
 
     found: FoundOccurrences
+    contexts: Contexts
     sources: list[str]  # per input line
-    ready: dict[str, Encoder]
+    ready: dict[str, list[str]]  # encoders that can be drawn (model loaded, or the preset precomputed): layer names
     loading: list[str]
     unavailable: dict[str, str]  # encoder -> reason
     depth: float
     dims: int
     waiting: bool = False  # some panel shows PCA until its UMAP map is ready (set by ``render_maps``)
-    contexts: Contexts = field(init=False)
     labels: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.contexts = Contexts.of(self.found)
-        self.labels = [self.found.label_of(o) or UNLABELLED for o in self.found.occurrences]
-
-    @property
-    def measure_labels(self) -> tuple[str, ...]:
-        """Labels as the measures take them ("" for unlabelled)."""
-        return tuple(label if label != UNLABELLED else "" for label in self.labels)
+        self.labels = [label or UNLABELLED for label in self.contexts.labels]
 
     def layer_at(self, name: str) -> int:
         """The encoder's layer nearest to the chosen relative depth (0 = input layer, 1 = top layer)."""
-        return int(np.floor(self.depth * (len(self.ready[name].layer_names) - 1) + 0.5))
+        return int(np.floor(self.depth * (len(self.ready[name]) - 1) + 0.5))
 
 
-def depth_options(ready: dict[str, Encoder]) -> list[float]:
-    """Relative depths the layer slider offers: every layer of every loaded encoder, and the default grid."""
-    return sorted(set(DEFAULT_DEPTHS) | {round(i / max(len(e.layer_names) - 1, 1), 3)
-                                         for e in ready.values() for i in range(len(e.layer_names))})
+def depth_options(ready: dict[str, list[str]]) -> list[float]:
+    """Relative depths the layer slider offers: every layer of every drawable encoder, and the default grid."""
+    return sorted(set(DEFAULT_DEPTHS) | {round(i / max(len(names) - 1, 1), 3)
+                                         for names in ready.values() for i in range(len(names))})
 
 
 def render_maps(view: ContextView) -> dict:
@@ -86,8 +80,8 @@ def render_maps(view: ContextView) -> dict:
         st.caption(f"Loading {', '.join(ENCODER_TITLES[name] for name in view.loading)}: the first visit after the "
                    "server started loads the models (a few seconds); the panels fill in by themselves.")
     if waiting:
-        st.caption("Some panels show PCA for now: UMAP compiles its code once per server start (10-30 s) and then "
-                   "maps each layer in well under a second. The panels switch to UMAP by themselves.")
+        st.caption("Some panels show PCA for now: their UMAP maps are being computed (under a second each for a few "
+                   "dozen points, a few seconds for 300) and replace them by themselves.")
     prefetch_umap([name for name in view.ready if name not in view.unavailable], view.contexts, view.dims)
     for name, reason in view.unavailable.items():
         st.warning(f"**{ENCODER_TITLES[name]}** is not shown: {escape_markdown(reason)}")
@@ -111,10 +105,10 @@ def _panel(view: ContextView, name: str) -> tuple[Panel, bool]:
     # no more distinct vectors than word forms: the encoder (or layer) sees the word, not its context
     collapsed = projection.distinct < len(view.contexts.positions) and projection.distinct <= len(view.found.forms_seen)
     method = "one vector per form" if collapsed else mapped.note or projection.method
-    centroid = cached_measures(name, view.contexts.key, view.contexts, view.measure_labels)[layer].centroid
+    centroid = cached_measures(name, view.contexts.key, view.contexts)[layer].centroid
     if centroid is not None and not mapped.waiting:
         method += f" · sense acc. {centroid.accuracy:.0%}"
-    return Panel(name, view.ready[name].layer_names[layer], projection.coords, method,
+    return Panel(name, view.ready[name][layer], projection.coords, method,
                  "all senses share these points:\ncontext cannot move them" if collapsed else "",
                  collapsed), mapped.waiting
 
@@ -174,7 +168,7 @@ def render_measures(view: ContextView) -> None:
     for name in view.ready:
         if name in view.unavailable:
             continue
-        measures = cached_measures(name, view.contexts.key, view.contexts, view.measure_labels)
+        measures = cached_measures(name, view.contexts.key, view.contexts)
         series[name] = [{"depth": m.depth, "layer": m.layer, "accuracy": m.centroid and m.centroid.accuracy,
                          "adjusted": m.adjusted_self_similarity} for m in measures]
         baseline = next((m.centroid.baseline for m in measures if m.centroid), baseline)
@@ -234,7 +228,7 @@ def render_neighbours(view: ContextView, selection: dict) -> None:
     layer = view.layer_at(name)
     vectors = cached_targets(name, view.contexts.key, view.contexts)[layer]
     st.caption(f"Closest occurrences to #{focus + 1} by cosine in the full {vectors.shape[1]}-dimensional space of "
-               f"{ENCODER_TITLES[name]} {view.ready[name].layer_names[layer]} (not on the 2-D map).")
+               f"{ENCODER_TITLES[name]} {view.ready[name][layer]} (not on the 2-D map).")
     rows = [f"**#{focus + 1}** *{escape_markdown(labels[focus])}* — {_highlighted(found, focus)}", ""]
     for j, similarity in nearest_neighbours(vectors, focus, int(k)):
         verdict = "" if UNLABELLED in (labels[j], labels[focus]) else \
@@ -265,7 +259,7 @@ def render_export(view: ContextView) -> None:
             record = {"sentence_no": occurrence.sentence + 1, "word": occurrence.form,
                       "label": view.found.label_of(occurrence), "source": view.sources[occurrence.sentence],
                       "sentence": view.found.lines[occurrence.sentence].text, "encoder": name,
-                      "layer": view.ready[name].layer_names[layer], "method": projection.method}
+                      "layer": view.ready[name][layer], "method": projection.method}
             record.update({axis: float(value) for axis, value in zip("xyz", projection.coords[i])})
             records.append(record)
     st.download_button("Download the points (CSV)", pd.DataFrame(records).to_csv(index=False).encode(),

@@ -1,7 +1,7 @@
-"""Background warm-up: load every encoder and compile UMAP's numba code once per server process.
+"""Background warm-up: load every encoder once per server process.
 
 Started by the first page view (never before the first paint), in a daemon thread, so users do not
-wait for model loading or UMAP's 10-27 s just-in-time compilation.
+wait for model loading.
 """
 from __future__ import annotations
 
@@ -32,10 +32,6 @@ class Warmup:
             except EncoderUnavailable as error:
                 self.encoders[name] = ("unavailable", str(error))
         freeze_long_lived()  # the models stay: Streamlit's collection after every run no longer scans them
-        from engine.projection import warm_up_umap
-
-        warm_up_umap()
-        freeze_long_lived()
 
 
 @st.cache_resource(show_spinner=False)
