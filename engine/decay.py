@@ -67,7 +67,8 @@ def fingerprint(encoder: Encoder) -> str:
     if model is not None:
         for name, tensor in sorted(model.state_dict().items()):
             digest.update(name.encode())
-            digest.update(tensor.detach().float().contiguous().numpy().tobytes())
+            array = tensor.detach().float().contiguous().numpy()  # no copy for float32 weights
+            digest.update(memoryview(array).cast("B"))
     else:  # static: the GloVe table
         matrix = encoder.table.matrix
         digest.update(str(matrix.shape).encode())

@@ -103,9 +103,9 @@ def _bert_probe(encoder: Encoder, words: list[str]) -> Probe:
     from engine.bert import piece_pooling
 
     ids, owner = encoder._layout(words)
-    table = encoder.model.get_input_embeddings().weight.detach()
+    table = encoder.model.embeddings.word_embeddings.weight.detach()
     tokenizer = encoder.tokenizer
-    neutral_id = tokenizer.mask_token_id if tokenizer.mask_token_id is not None else tokenizer.unk_token_id
+    neutral_id = tokenizer.mask_id if tokenizer.mask_id is not None else tokenizer.unk_id
     _, mean_pieces = piece_pooling(owner, len(words))
     return Probe(table[torch.tensor(ids)], torch.tensor(owner), table[neutral_id], 1, encoder,
                  word_means=torch.from_numpy(mean_pieces))
@@ -114,13 +114,12 @@ def _bert_probe(encoder: Encoder, words: list[str]) -> Probe:
 def _bert_hidden_states(encoder: Encoder, embeddings: torch.Tensor, eager: bool) -> tuple[torch.Tensor, ...]:
     """BERT's hidden states for input embeddings, one pass at a time like ``BertEncoder`` itself.
 
-    Forward-mode autograd needs the eager attention kernel (the fused SDPA kernels have no forward derivative).
+    Forward-mode autograd needs attention computed step by step (the fused SDPA kernels have no forward
+    derivative): the pass that returns attention weights.
     """
-    kernel = "eager" if eager else encoder.fast_kernel
     with encoder._model_lock:
-        if encoder.model.config._attn_implementation != kernel:
-            encoder.model.set_attn_implementation(kernel)
-        return encoder.model(inputs_embeds=embeddings, output_hidden_states=True).hidden_states
+        hidden, _ = encoder.model(inputs_embeds=embeddings, attentions=eager)
+        return tuple(hidden)
 
 
 def squared_influence(encoder: Encoder, words: Sequence[str], method: str = "gradient") -> np.ndarray:

@@ -17,7 +17,7 @@ def test_lazy_attention_equals_batched_attention():
         np.testing.assert_allclose(a.vectors, b.vectors, atol=1e-4)  # SDPA and eager kernels agree
         np.testing.assert_allclose(a.attentions, b.attentions, atol=1e-5)  # padding in the batch changes nothing
         np.testing.assert_allclose(a.piece_attentions, b.piece_attentions, atol=1e-5)
-        n_layers, n_heads = len(bert.layer_names) - 1, bert.model.config.num_attention_heads
+        n_layers, n_heads = len(bert.layer_names) - 1, bert.n_heads
         assert a.attentions.shape == (n_layers, n_heads, len(a.words), len(a.words))
 
 

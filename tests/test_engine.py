@@ -96,9 +96,9 @@ def test_bert_pieces_are_averaged_into_words():
     # word 0's vector is the mean of its pieces' hidden states at every layer: recompute from the model
     import torch
 
-    ids = torch.tensor([bert.tokenizer.convert_tokens_to_ids(encoded.pieces)])
+    ids = torch.tensor([[bert.tokenizer.tokenizer.token_to_id(piece) for piece in encoded.pieces]])
     with torch.inference_mode():
-        hidden = bert.model(input_ids=ids, output_hidden_states=True).hidden_states
+        hidden, _ = bert.model(input_ids=ids)
     for layer, states in enumerate(hidden):
         expected = states[0, owner == 0].mean(0).numpy()
         np.testing.assert_allclose(encoded.vectors[layer, 0], expected, atol=1e-4)

@@ -114,17 +114,16 @@ def test_bert_gradient_equals_brute_force_and_sums_pieces(tiny_bert):
     ids, owner = tiny_bert._layout(words)
     owner = torch.tensor(owner)
     assert (owner == 0).sum() > 1
-    table = tiny_bert.model.get_input_embeddings().weight.detach()[torch.tensor(ids)]
+    table = tiny_bert.model.embeddings.word_embeddings.weight.detach()[torch.tensor(ids)]
     top = layer_index(tiny_bert)
     expected = np.zeros((3, 3))
     for j in range(3):
         def vectors(shift: torch.Tensor) -> torch.Tensor:  # one shift added to every piece of word j
             embeds = table + (owner == j).float()[:, None] * shift
-            hidden = tiny_bert.model(inputs_embeds=embeds[None], output_hidden_states=True).hidden_states[top][0]
+            hidden = tiny_bert.model(inputs_embeds=embeds[None], attentions=True)[0][top][0]
             return torch.stack([hidden[owner == i].mean(0) for i in range(3)])
 
         with tiny_bert._model_lock:
-            tiny_bert.model.set_attn_implementation("eager")
             jacobian = torch.autograd.functional.jacobian(vectors, torch.zeros(table.shape[1]), vectorize=True)
         expected[:, j] = jacobian.flatten(1).norm(dim=1).numpy()
     np.testing.assert_allclose(influence(tiny_bert, words, method="gradient"), expected, rtol=1e-4)
