@@ -4,7 +4,8 @@
 2. A naive baseline: a fresh ``python -c`` process running ``umap.UMAP().fit_transform`` on the bank preset's points.
 3. Server A (real ``streamlit run``, headless Chromium): cold start until the home page's title is drawn, every page
    with every encoder, then warm interactions (median and p95); its process tree's peak RSS, sampled every 100 ms.
-4. Server B, fresh: the first Word-in-context view (``?word=bank``) until its maps are drawn.
+4. Server B, fresh: the first Word-in-context view (``?word=bank``) until its maps are drawn; and, for scale, the
+   same measurement of a minimal Streamlit page holding one small Plotly chart (Streamlit's own floor here).
 
 Prints a table and writes it to ``benchmarks/results.md`` and ``benchmarks/results.json`` with the machine.
 A step that cannot run (a page missing, a widget renamed) is reported as n/a with the reason; the others go on.
@@ -38,7 +39,14 @@ from tests.browser import (CHROMIUM, CHROMIUM_FLAGS, StreamlitServer, browser_un
 HERE = Path(__file__).resolve().parent
 HOME_TITLE = 'h1:has-text("Contextual Embeddings Explorer")'
 WIC_URL = "/Word_in_context?word=bank"
-WAIT = 300.0  # seconds: UMAP's first compilation takes 10-30 s on an idle machine, minutes on a crowded one
+LIVE_WIC_URL = "/Word_in_context?word=crane"  # not a preset: 40 corpus sentences, encoded and mapped live
+FLOOR_APP = """import plotly.graph_objects as go
+import streamlit as st
+
+st.title("Floor")
+st.plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3], y=[1, 3, 2], mode="markers")))
+"""
+WAIT = 300.0  # seconds: generous, for a crowded machine
 REPEATS = 8
 SENTENCE_REPEATS = 5  # each new sentence is computed from scratch
 NEW_SENTENCES = [
@@ -198,11 +206,16 @@ def open_url(browser, url: str):
 
 
 def visit_every_page(browser, server: StreamlitServer, memory: PeakMemory, n_encoders: int) -> tuple[float, str]:
-    """Word in context (every encoder at once, until every map is UMAP), Distance decay with each encoder, Attention."""
+    """Word in context (a preset, then corpus sentences encoded live; every encoder at once, until every map is
+    UMAP), Distance decay with each encoder, Attention heads."""
     start, page, encoders = time.monotonic(), None, []
     try:
         memory.step = "Word in context"
         page = open_url(browser, server.url + WIC_URL)
+        page.wait_for_function(maps_drawn(n_encoders, umap=True), timeout=WAIT * 1000, polling=500)
+        page.context.close()
+        memory.step = "Word in context, live"
+        page = open_url(browser, server.url + LIVE_WIC_URL)
         page.wait_for_function(maps_drawn(n_encoders, umap=True), timeout=WAIT * 1000, polling=500)
         page.context.close()
         memory.step = "Distance decay"
@@ -335,10 +348,28 @@ def first_word_in_context(browser, n_encoders: int, naive: Row) -> list[Row]:
 
         return [measured(names[0], until(maps_drawn(n_encoders), f"{n_encoders} maps with points, from opening "
                                          "the URL on a server no one has visited"), "< 2 s", 2.0, page),
-                measured(names[1], until(maps_drawn(n_encoders, umap=True), "includes numba's one-time compilation"),
+                measured(names[1], until(maps_drawn(n_encoders, umap=True), "the presets' maps are precomputed"),
                          page=page)]
     finally:
         server.stop()
+
+
+def streamlit_floor(browser) -> Row:
+    """The same first view of a minimal Streamlit page with one small Plotly chart: what any Streamlit page costs."""
+    def measure() -> tuple[float, str]:
+        with tempfile.TemporaryDirectory() as folder:
+            script = Path(folder) / "floor.py"
+            script.write_text(FLOOR_APP)
+            server = StreamlitServer(script=script)
+            try:
+                page = open_page(browser, "about:blank").page
+                start = time.monotonic()
+                page.goto(server.url, timeout=WAIT * 1000)
+                page.wait_for_function(maps_drawn(1), timeout=WAIT * 1000, polling=100)
+                return time.monotonic() - start, "fresh server and browser context, same machine and browser"
+            finally:
+                server.stop()
+    return measured("Floor: a minimal Streamlit page with one Plotly chart, first view", measure)
 
 
 # --- the report ------------------------------------------------------------------------------------------------------
@@ -386,6 +417,7 @@ def main() -> None:
             rows += server_a(browser, n_encoders)
             print("Server B: the first Word-in-context view…", flush=True)
             rows += first_word_in_context(browser, n_encoders, naive)
+            rows.append(streamlit_floor(browser))
             browser.close()
     info["load_average_at_end"] = round(os.getloadavg()[0], 1)
     info["seconds"] = round(time.monotonic() - started)

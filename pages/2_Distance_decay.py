@@ -163,9 +163,12 @@ def sentence_view(encoders: dict[str, Encoder]) -> None:
         return
     matrix = normalise_rows(combine(squared[layers.index(layer)], direction))
 
+    wanted = str(st.session_state.decay_word)
     word = st.selectbox("Word whose vector we look at (row i)", range(len(words)),
-                        index=chosen_word(words, str(st.session_state.decay_word)),
-                        format_func=lambda i: f"{i + 1} · {words[i]}")
+                        index=chosen_word(words, wanted), format_func=lambda i: f"{i + 1} · {words[i]}")
+    if wanted and not wanted.isdigit() and wanted.casefold() != words[word].casefold():
+        st.info(f"“{escape_markdown(wanted[:40])}” is not a word of this sentence: showing word {word + 1}, "
+                f"“{escape_markdown(words[word])}”.")
     st.session_state.decay_word = str(word + 1)
     set_query(word=word + 1)
     heat, bars = st.columns([3, 2])

@@ -29,6 +29,7 @@ PRESETS = (
 )
 UNITS = {"words": "Words", "pieces": "WordPiece pieces"}
 MAX_CHARS = 2000
+VIEWS = ("Head view", "Model view (all heads)", "Heatmap")
 
 page_setup("Attention heads", "🎯")
 st.title("Attention heads")
@@ -205,18 +206,18 @@ if behaviour.rows:
 
 st.markdown("**Token-to-token view** (bertviz, drawn offline). Lines join each token on the left to the tokens it "
             "attends to on the right; hover a token to isolate its lines.")
-head_tab, model_tab, heatmap_tab = st.tabs(["Head view", "Model view (all heads)", "Heatmap"])
-with head_tab:
-    try:
+# One view at a time (tabs would draw all three, the 72-head model view included, on every new sentence).
+view = st.segmented_control("View", VIEWS, default=query_value("view") if query_value("view") in VIEWS else VIEWS[0],
+                            label_visibility="collapsed") or VIEWS[0]
+set_query(view=None if view == VIEWS[0] else view)
+try:
+    if view == VIEWS[0]:
         st.iframe(head_view_html(attention, tokens, layer - 1, [head - 1]), height=head_view_height(len(tokens)))
-    except ViewTooLarge as error:
-        st.info(str(error))
-with model_tab:
-    try:
+    elif view == VIEWS[1]:
         st.iframe(model_view_html(attention, tokens), height=model_view_height(n_layers, n_heads, len(tokens)))
         st.caption("Click a thumbnail to enlarge that head.")
-    except ViewTooLarge as error:
-        st.info(str(error))
-with heatmap_tab:
-    st.plotly_chart(head_heatmap(attention[layer - 1, head - 1], tokens, f"Layer {layer}, head {head}"),
-                    width="stretch")
+    else:
+        st.plotly_chart(head_heatmap(attention[layer - 1, head - 1], tokens, f"Layer {layer}, head {head}"),
+                        width="stretch")
+except ViewTooLarge as error:
+    st.info(str(error))

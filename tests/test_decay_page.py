@@ -70,6 +70,13 @@ def test_bert_gradient_and_overlong_input_get_clear_messages_and_keep_the_text()
     assert app.text_area(key="decay_sentence").value == long_text
 
 
+def test_a_link_to_a_word_the_sentence_lacks_says_which_word_is_shown():
+    app = run_page(sentence="A dog chased the small cat .", encoder="static", word="<b>giraffe</b>")
+    notice = next(info.value for info in app.info if "is not a word of this sentence" in info.value)
+    assert "&lt;b&gt;giraffe" in notice and "word 4, “the”" in notice  # escaped; the middle word instead
+    assert app.query_params["word"] == "4"
+
+
 def test_empty_sentence_asks_for_one():
     app = run_page(sentence="   ")
     assert any("Type a sentence" in warning.value for warning in app.warning)

@@ -61,10 +61,15 @@ with st.spinner("Encoding both sentences…"):
             st.warning(f"{ENCODER_TITLES[name]}: {error}")
             continue
         depth = [k / max(len(result.cosines) - 1, 1) for k in range(len(result.cosines))]
+        cosines, layer_names = result.cosines, result.layer_names
+        single = len(cosines) == 1  # GloVe: one layer, drawn as a dotted line across every depth
+        if single:
+            depth, cosines, layer_names = [0.0, 1.0], cosines * 2, layer_names * 2
         figure.add_trace(
             go.Scatter(
-                x=depth, y=result.cosines, mode="lines+markers", name=ENCODER_TITLES[name],
-                line={"color": ENCODER_COLOURS[name]}, text=result.layer_names,
+                x=depth, y=cosines, mode="lines" if single else "lines+markers",
+                name=ENCODER_TITLES[name] + (" (one layer)" if single else ""),
+                line={"color": ENCODER_COLOURS[name], "dash": "dot" if single else "solid"}, text=layer_names,
                 hovertemplate="%{text}: cosine %{y:.3f}<extra>" + ENCODER_TITLES[name] + "</extra>",
             )
         )
