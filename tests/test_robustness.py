@@ -158,7 +158,7 @@ def test_a_truncated_checkpoint_disables_only_that_encoder(browser, tmp_path):
         wait_until_idle(page)
         screenshot(page, "robustness-broken-bilstm-home")
         assert exceptions_on(page) == []
-        page.get_by_text("🔴 BiLSTM").click()
+        page.get_by_text("× BiLSTM").click()
         assert page.get_by_text("corrupt or truncated").first.is_visible(), "the sidebar says why BiLSTM is off"
         legend = page.eval_on_selector_all(".js-plotly-plot .legendtext", "all => all.map(e => e.textContent)")
         assert "BERT" in legend and "BiLSTM" not in legend, f"the other encoders still draw: {legend}"

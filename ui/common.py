@@ -67,7 +67,8 @@ def render_sidebar() -> None:
         st.markdown("### Encoders")
         for name in ENCODER_NAMES:
             status, detail = encoder_status(name)
-            icon = {"ready": "🟢", "loading": "⏳", "unavailable": "🔴"}[status]
+            # shapes as well as colours (colour-blind readers), from fonts every browser has (not emoji)
+            icon = {"ready": ":green[●]", "loading": ":orange[○]", "unavailable": ":red[×]"}[status]
             with st.expander(f"{icon} {ENCODER_TITLES[name]}", expanded=False):
                 if status == "unavailable":
                     st.error(detail)
