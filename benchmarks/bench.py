@@ -39,7 +39,7 @@ from tests.browser import (CHROMIUM, CHROMIUM_FLAGS, StreamlitServer, browser_un
 HERE = Path(__file__).resolve().parent
 HOME_TITLE = 'h1:has-text("Contextual Embeddings Explorer")'
 WIC_URL = "/Word_in_context?word=bank"
-LIVE_WIC_URL = "/Word_in_context?word=crane"  # not a preset: 40 corpus sentences, encoded and mapped live
+LIVE_WIC_URL = "/Word_in_context?word=line"  # not a preset: 40 corpus sentences, encoded and mapped live
 FLOOR_APP = """import plotly.graph_objects as go
 import streamlit as st
 

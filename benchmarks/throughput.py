@@ -36,7 +36,7 @@ def encoder_throughput(encoder: engine.Encoder, sentences: list[str]) -> Through
 
 
 def bert_against_raw(bert, sentences: list[str]) -> Throughput:
-    """BERT through the engine and the bare ``AutoModel`` forward, batch by batch on the same batches, interleaved.
+    """BERT through the engine and transformers' bare ``AutoModel`` forward, on the same batches, interleaved.
 
     Batches are the engine's: sentences sorted by WordPiece count, ``bert.batch_size`` per batch, padded to the
     longest. The raw pass is ``model(input_ids, attention_mask)`` with no hidden states or attentions returned,
@@ -44,16 +44,17 @@ def bert_against_raw(bert, sentences: list[str]) -> Throughput:
     same load when other processes share the machine.
     """
     import torch
-    from transformers import AutoModel
+    from transformers import AutoModel, AutoTokenizer
 
     raw_model = AutoModel.from_pretrained(bert.source).eval()  # the library's defaults (SDPA attention)
+    tokenizer = AutoTokenizer.from_pretrained(bert.source)
     words = [engine.tokenize(text) for text in sentences]
-    pieces = [len(ids) for ids in bert.tokenizer(words, is_split_into_words=True)["input_ids"]]
+    pieces = [len(ids) for ids in tokenizer(words, is_split_into_words=True)["input_ids"]]
     order = sorted(range(len(sentences)), key=pieces.__getitem__)
     batches = [order[start : start + bert.batch_size] for start in range(0, len(order), bert.batch_size)]
     engine_s = raw_s = 0.0
     for number, batch in enumerate([batches[-1]] + batches):  # the first (longest) batch warms both up
-        inputs = bert.tokenizer([words[i] for i in batch], is_split_into_words=True, padding=True, return_tensors="pt")
+        inputs = tokenizer([words[i] for i in batch], is_split_into_words=True, padding=True, return_tensors="pt")
         start = time.perf_counter()
         with torch.inference_mode():
             raw_model(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"])

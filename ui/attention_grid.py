@@ -3,6 +3,10 @@
 The grid is a single heatmap trace (tiles separated by empty cells) rather than one subplot per head: with 72 or
 144 heads that is what keeps it fast to build and to draw. Each tile is scaled to its own maximum so that faint
 heads still show their pattern; the hover gives the real weight. Tokens are HTML-escaped in hover text.
+
+The figure goes to the browser as JSON on every new sentence, so it is kept small: values rounded (3 decimals for the
+shading, 4 for the weights shown), the head in the hover as "L3 H1" (its label is the tile's frame), the weight a
+number the hover formats: about a quarter of the bytes of full-precision values and spelled-out hovers.
 """
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ def attention_grid(attention: np.ndarray, tokens: list[str], labels: dict[tuple[
     step = n + GAP
     scaled = attention / np.maximum(attention.max(axis=(-1, -2), keepdims=True), 1e-9)
     canvas = np.full((n_layers * step - GAP, n_heads * step - GAP), np.nan)
+    weights = np.full(canvas.shape, np.nan)
     hover, pair = None, None
     if n <= MAX_HOVER_TOKENS:
         hover = np.full(canvas.shape, "", dtype=object)
@@ -43,20 +48,18 @@ def attention_grid(attention: np.ndarray, tokens: list[str], labels: dict[tuple[
                 continue
             top, left = layer * step, head * step
             canvas[top:top + n, left:left + n] = scaled[layer, head]
+            weights[top:top + n, left:left + n] = attention[layer, head]
             if hover is not None:
-                weights = np.vectorize(lambda w: f"{w:.3f}")(attention[layer, head])
-                hover[top:top + n, left:left + n] = (
-                    f"layer {layer + 1}, head {head + 1} ({label})<br>" + pair + "<br>weight " + weights
-                )
+                hover[top:top + n, left:left + n] = f"L{layer + 1} H{head + 1}: " + pair
             is_selected = selected == (layer + 1, head + 1)
             shapes.append({
                 "type": "rect", "x0": left - 0.5, "x1": left + n - 0.5, "y0": top - 0.5, "y1": top + n - 0.5,
                 "line": {"color": "black" if is_selected else LABEL_COLOURS[label], "width": 5 if is_selected else 3},
             })
     figure = go.Figure(go.Heatmap(
-        z=canvas, colorscale="Blues", zmin=0, zmax=1, showscale=False, xgap=0, ygap=0,
-        text=hover if hover is not None else None,
-        hovertemplate="%{text}<extra></extra>" if hover is not None else None,
+        z=np.round(canvas, 3), colorscale="Blues", zmin=0, zmax=1, showscale=False, xgap=0, ygap=0,
+        text=hover, customdata=None if hover is None else np.round(weights, 4),
+        hovertemplate="%{text}<br>weight %{customdata:.3f}<extra></extra>" if hover is not None else None,
         hoverinfo=None if hover is not None else "skip",
     ))
     centres_x = [h * step + (n - 1) / 2 for h in range(n_heads)]
