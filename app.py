@@ -2,7 +2,11 @@
 import streamlit as st
 
 from ui.navigation import PAGES
+from ui.warmup import page_finished
 
 # The sidebar draws its own links (ui.common.render_sidebar): Streamlit's own menu, opened at a page's URL, listed the
 # entry script as "app" (it also scans pages/).
-st.navigation(PAGES, position="hidden").run()
+try:
+    st.navigation(PAGES, position="hidden").run()
+finally:
+    page_finished()  # the background model loading starts once the first page has been sent

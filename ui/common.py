@@ -22,7 +22,7 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$:])")
 
 
 def page_setup(title: str, icon: str = "🔎") -> None:
-    """Page config, shared sidebar, and the background warm-up (models, UMAP) on first visit.
+    """Page config, shared sidebar, and the background warm-up of the models on first visit.
 
     pandas is imported (at the top of this module) before the warm-up thread can import it: plotly looks
     pandas up in ``sys.modules`` without importing it, and a half-imported pandas broke figures built

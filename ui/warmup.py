@@ -1,7 +1,8 @@
 """Background warm-up: load every encoder once per server process.
 
-Started by the first page view (never before the first paint), in a daemon thread, so users do not
-wait for model loading.
+Created by the first page view, in a daemon thread, so users do not wait for model loading. It starts loading
+once that page's script has finished (``app.py`` calls ``page_finished``; a page run on its own, as in tests,
+starts it after ``FIRST_RUN_GRACE`` seconds), so importing torch and reading weights never slows the first page.
 """
 from __future__ import annotations
 
@@ -14,6 +15,14 @@ from engine import EncoderUnavailable
 from engine.serving import freeze_long_lived
 
 LOAD_ORDER = ("static", "bert", "bilstm", "elmo")  # cheapest first, then the one most pages show
+FIRST_RUN_GRACE = 3.0  # seconds
+
+_page_finished = threading.Event()
+
+
+def page_finished() -> None:
+    """A page's script has run to its end: the warm-up may use the CPU now."""
+    _page_finished.set()
 
 
 class Warmup:
@@ -25,6 +34,7 @@ class Warmup:
         self.thread.start()
 
     def _run(self) -> None:
+        _page_finished.wait(FIRST_RUN_GRACE)
         for name in LOAD_ORDER:
             try:
                 encoder = engine.load_encoder(name)
