@@ -104,13 +104,19 @@ def open_page(browser, url: str, viewport: tuple[int, int] = (1400, 1000)) -> Pa
     return visit
 
 
+IDLE_APP = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
 def wait_until_idle(page, ready: str | None = None, timeout: float = 120.0, quiet: float = 1.5) -> None:
-    """Wait for the ``ready`` selector (if given), then until Streamlit has stopped running for ``quiet`` seconds."""
+    """Wait for the ``ready`` selector (if given) and a finished script run, then until Streamlit has stopped
+    running for ``quiet`` seconds. (The app's script state says "notRunning" only once a run has ended; the
+    "Running…" widget appears only after a delay, so its absence alone proves nothing.)"""
     page.wait_for_selector(ready or '[data-testid="stAppViewContainer"]', timeout=timeout * 1000)
+    page.wait_for_selector(IDLE_APP, timeout=timeout * 1000)
     deadline = time.monotonic() + timeout
     idle_since = None
     while time.monotonic() < deadline:
-        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
+        running = page.locator(IDLE_APP).count() == 0 or page.locator('[data-testid="stStatusWidget"]').count() > 0
         if running:
             idle_since = None
         elif idle_since is None:
