@@ -163,19 +163,19 @@ def bank_points() -> dict[str, np.ndarray]:
     """The bank preset's target vectors at the top layer (the page's default view), per encoder it maps with UMAP."""
     import engine
     from engine.context_vectors import context_vectors
-    from engine.occurrences import find_occurrences
+    from engine.preset_store import preset_contexts
     from engine.presets import load_presets
     from engine.projection import MIN_UMAP_POINTS
 
-    preset = load_presets()["bank"]
-    found = find_occurrences(preset.word, preset.lines(), True)
+    contexts = preset_contexts(load_presets()["bank"])
     points = {}
     for name in engine.ENCODER_NAMES:
         try:
             encoder = engine.load_encoder(name)
         except engine.EncoderUnavailable:
             continue
-        top = context_vectors(encoder, found.words, found.occurrences).targets[-1]
+        words = [list(sentence) for sentence in contexts.sentences]
+        top = context_vectors(encoder, words, contexts.occurrences()).targets[-1]
         if len(np.unique(top, axis=0)) >= MIN_UMAP_POINTS:
             points[name] = top
     return points

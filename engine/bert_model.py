@@ -104,7 +104,7 @@ class Layer(nn.Module):
                 weights: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
         """``mask``: (batch, 1, 1, length) additive (0 or the dtype's minimum). ``weights``: return the attention
         probabilities (batch, heads, length, length), computed step by step; otherwise the fused kernel runs."""
-        query, key, value = self._split(self.query(states)), self._split(self.key(states)), self._split(self.value(states))
+        query, key, value = (self._split(projection(states)) for projection in (self.query, self.key, self.value))
         probabilities = None
         if weights:
             scores = query @ key.transpose(-1, -2) / math.sqrt(query.shape[-1]) + mask

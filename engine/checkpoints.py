@@ -13,7 +13,6 @@ import torch
 from engine.base import EncoderUnavailable
 
 
-
 def checkpoint_paths(stem: Path) -> tuple[Path, Path]:
     return stem.with_suffix(".safetensors"), stem.with_suffix(".json")
 

@@ -93,6 +93,17 @@ class BackgroundProjector:
         with self._lock:
             return vectors_key(vectors, dims) in self._done
 
+    def put(self, vectors: np.ndarray, dims: int, projection: Projection) -> None:
+        """Keep a map computed ahead (``engine.preset_store``), as if this worker had made it."""
+        with self._lock:
+            self._keep(vectors_key(vectors, dims), projection)
+
+    def _keep(self, key: str, projection: Projection) -> None:
+        self._done[key] = projection
+        self._done.move_to_end(key)
+        while len(self._done) > self._max_entries:
+            self._done.popitem(last=False)
+
     def _work(self) -> None:
         while True:
             _, _, key, vectors, dims = self._jobs.get()
@@ -101,7 +112,5 @@ class BackgroundProjector:
             except Exception:  # noqa: BLE001 - a failed UMAP must not leave the page waiting forever
                 result = project(vectors, dims, method="pca")
             with self._lock:
-                self._done[key] = result
+                self._keep(key, result)
                 self._queued.discard(key)
-                while len(self._done) > self._max_entries:
-                    self._done.popitem(last=False)

@@ -67,9 +67,9 @@ def _bundled_files(name: str) -> list[Path]:
     if name in ("bilstm", "elmo"):
         own = [WEIGHTS_DIR / f"{name}.safetensors", WEIGHTS_DIR / f"{name}.json"]
         return own + glove if name == "bilstm" else own
-    from engine.bert import _default_model_dir
+    from engine.bert import bundled_model_dir
 
-    return [_default_model_dir() / file for file in ("config.json", "model.safetensors", "tokenizer.json")]
+    return [bundled_model_dir() / file for file in ("config.json", "model.safetensors", "tokenizer.json")]
 
 
 @lru_cache(maxsize=None)

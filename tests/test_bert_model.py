@@ -9,7 +9,7 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from engine import EncoderUnavailable
-from engine.bert import BertEncoder, _default_model_dir
+from engine.bert import BertEncoder, bundled_model_dir
 from engine.bert_model import WordPieces, load_bert
 
 WORDS = ["The", "naïve", "café", "owner", "banked", "on", "unbelievably", "große", "profits", "…", "北京", "!", "x" * 60]
@@ -17,7 +17,7 @@ WORDS = ["The", "naïve", "café", "owner", "banked", "on", "unbelievably", "gro
 
 @pytest.fixture(scope="module")
 def folder():
-    return _default_model_dir()
+    return bundled_model_dir()
 
 
 @pytest.fixture(scope="module")

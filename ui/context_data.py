@@ -1,9 +1,9 @@
 """Cached computations behind the Word-in-context page: encodings, projections and measures.
 
-Encodings, PCA maps and measures are ``st.cache_data`` entries keyed by encoder, layer and ``Contexts.key``. A preset
-is read from ``engine.preset_store`` (vectors, measures and UMAP maps computed ahead), so a fresh server draws it
-before any model has loaded. Other UMAP maps come from one ``BackgroundProjector`` per server
-(``st.cache_resource``): the page never waits for UMAP, it shows PCA and says so until the UMAP map is ready.
+Encodings, PCA maps and measures are ``st.cache_data`` entries keyed by encoder, layer and ``Contexts.key``. UMAP maps
+come from one ``BackgroundProjector`` per server (``st.cache_resource``): the page never waits for UMAP, it shows PCA
+and says so until the UMAP map is ready. A preset is read from ``engine.preset_store`` (vectors, measures and UMAP
+maps computed ahead, the maps handed to the projector), so a fresh server draws it before any model has loaded.
 """
 from __future__ import annotations
 
@@ -36,8 +36,16 @@ def _encoded(encoder: str, key: str, _contexts: Contexts) -> ContextVectors:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def stored_view(encoder: str, key: str) -> StoredView | None:
-    """The precomputed results of a preset, when the store holds this input for this encoder's weights."""
-    return preset_store().view(encoder, key)
+    """The precomputed results of a preset, when the store holds this input for this encoder's weights; its UMAP
+    maps go to the projector, which then has them ready like any map it computed."""
+    stored = preset_store().view(encoder, key)
+    if stored is not None:
+        projector = umap_projector()
+        for dims, layers in stored.maps.items():
+            for targets, coords in zip(stored.targets, layers):
+                if not np.isnan(coords).any():
+                    projector.put(targets, dims, Projection(coords, "UMAP", len(np.unique(targets, axis=0))))
+    return stored
 
 
 def stored_layer_names(encoder: str, key: str) -> list[str] | None:
@@ -77,9 +85,6 @@ def panel_map(encoder: str, layer: int, contexts: Contexts, dims: int) -> PanelM
         fallback = cached_pca(encoder, layer, contexts.key, contexts, dims)
         note = "" if distinct == 1 else f"PCA (only {distinct} points; UMAP needs {MIN_UMAP_POINTS})"
         return PanelMap(fallback, note, False)
-    stored = stored_view(encoder, contexts.key)
-    if stored is not None and not np.isnan(stored.maps[dims][layer]).any():
-        return PanelMap(Projection(stored.maps[dims][layer], "UMAP", distinct), "", False)
     ready = umap_projector().get(vectors, dims)
     if ready is not None:
         return PanelMap(ready, "", False)
@@ -90,8 +95,6 @@ def prefetch_umap(encoders: list[str], contexts: Contexts, dims: int) -> None:
     """Queue UMAP maps of every layer, so moving the layer slider finds them ready."""
     projector = umap_projector()
     for encoder in encoders:
-        if stored_view(encoder, contexts.key) is not None:
-            continue
         targets = cached_targets(encoder, contexts.key, contexts)
         for layer in range(len(targets)):
             if len(np.unique(targets[layer], axis=0)) >= MIN_UMAP_POINTS:
