@@ -172,7 +172,8 @@ class ElmoEncoder(RecurrentEncoder):
         restore(model, state, "ELMo", FIX)
         description = (
             f"ELMo architecture trained by us ({_size(model)}) as a bidirectional LM "
-            f"{training_summary(card)}; the char-CNN layer is duplicated to {model.width} dims (cosines unchanged)."
+            f"{training_summary(card)}{_teacher_summary(card)}; the char-CNN layer is duplicated to {model.width} dims "
+            "(cosines unchanged)."
         )
         return cls(model, description)
 
@@ -191,6 +192,15 @@ class ElmoEncoder(RecurrentEncoder):
             f"the char-CNN layer is duplicated to {model.width} dims (cosines unchanged)."
         )
         return cls(model, description)
+
+
+def _teacher_summary(card: dict) -> str:
+    """How long GloVe taught the char CNN (engine.glove_teacher), or nothing when it never did."""
+    teacher = card.get("glove_teacher")
+    if not teacher:
+        return ""
+    return (f"; for {teacher['tokens_taught'] / 1e6:.1f}M of those tokens its char CNN also learnt to predict "
+            "GloVe 6B 50d vectors from spelling (a training aid, not shipped)")
 
 
 def _size(model: ElmoBiLM) -> str:

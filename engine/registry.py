@@ -15,6 +15,7 @@ MODEL_SETTINGS = {"static": (), "bilstm": ("BILSTM_CHECKPOINT",),
 IDENTITY_BYTES = 1 << 20  # hashed from each end of a file: enough to tell checkpoints apart, fast for 90 MB
 
 _loaded: dict[str, Encoder] = {}
+_failures: dict[str, str] = {}  # name -> why its last load failed
 _lock = threading.Lock()
 
 
@@ -50,11 +51,25 @@ def load_encoder(name: str) -> Encoder:
         if name not in _loaded:
             try:
                 _loaded[name] = _build(name)
-            except EncoderUnavailable:
-                raise
+                _failures.pop(name, None)
             except (OSError, ValueError, KeyError, RuntimeError) as error:
-                raise EncoderUnavailable(f"The {name} encoder failed to load: {error}") from error
+                failure = error if isinstance(error, EncoderUnavailable) else EncoderUnavailable(
+                    f"The {name} encoder failed to load: {error}")
+                _failures[name] = str(failure)
+                raise failure from error
         return _loaded[name]
+
+
+def load_status(name: str) -> tuple[str, str] | None:
+    """("ready", description) or ("unavailable", reason) once some caller has tried to load ``name``, else None.
+
+    Never loads anything: the sidebar reports what the pages and the warm-up have found so far.
+    """
+    if name in _loaded:
+        return "ready", _loaded[name].description
+    if name in _failures:
+        return "unavailable", _failures[name]
+    return None
 
 
 def _bundled_files(name: str) -> list[Path]:

@@ -13,6 +13,9 @@
   (seed, epoch), so a resumed run continues with the very next batch.
 * Learning rate: Adam with linear warm-up, then a cosine decay to ``final_lr_fraction`` over the budget
   (``--minutes`` of training in total, across resumes), so a run that ends by its budget ends annealed.
+* ``--glove-teacher W`` (ELMo only): each step also adds W x the loss of ``engine.glove_teacher`` (the char CNN
+  learns to predict GloVe vectors from spelling); the teacher may join a resumed run, and the card says for how
+  many tokens it took part.
 * Every ``save_minutes`` and at the end: dev perplexity per direction on the first ``dev_tokens`` tokens of
   dev.txt (at the end: on all of dev.txt), the resumable state ``runs/<name>/state.pt`` (loaded back with
   ``weights_only=True``) and the shipped checkpoint ``engine/weights/<name>`` (model weights without the
@@ -68,6 +71,7 @@ class Hyper:
     save_minutes: float = 10.0
     max_steps: int = 0  # 0: stop on the time budget only
     seed: int = 0
+    glove_teacher: float = 0.0  # weight of the GloVe teacher's loss (ELMo only, engine.glove_teacher); 0: off
 
 
 QUICK = Hyper(vocab_size=1_000, batch_tokens=400, learning_rate=5e-3, warmup_steps=0, dev_tokens=2_000,
@@ -221,6 +225,22 @@ def shifted_targets(ids: torch.Tensor,
     return forward_mask, next_ids, backward_mask, previous_ids
 
 
+def glove_teacher(name: str, model: BiLanguageModel, hyper: Hyper) -> nn.Module | None:
+    """ELMo's GloVe teacher (engine.glove_teacher) when its weight is set, else None."""
+    if not hyper.glove_teacher:
+        return None
+    if name != "elmo":
+        raise SystemExit("--glove-teacher teaches a character CNN: only elmo has one.")
+    from engine.glove_teacher import GloveTeacher
+
+    return GloveTeacher(model.width // 2)
+
+
+def running_mean(previous: np.ndarray | float, value: np.ndarray | float) -> np.ndarray | float:
+    """Exponential running mean of a training loss (the first value starts it)."""
+    return value if np.isnan(previous).any() else 0.98 * previous + 0.02 * value
+
+
 # --- training ----------------------------------------------------------------------------------------------
 
 @dataclass
@@ -232,6 +252,7 @@ class Progress:
     step: int = 0
     tokens_seen: int = 0
     seconds: float = 0.0
+    teacher_since: int | None = None  # tokens_seen when the GloVe teacher joined (None: never)
 
 
 @dataclass(frozen=True)
@@ -263,7 +284,11 @@ class Trainer:
         self.name, self.config, self.model, self.vocab = name, config, model, vocab
         self.hyper, self.paths, self.command = hyper, paths, command
         self.head = LMHead(model.width // 2, len(vocab), hyper.dropout)
-        self.optimizer = torch.optim.Adam(self.parameters(), lr=hyper.learning_rate)
+        self.teacher = glove_teacher(name, model, hyper)
+        self.optimizer = torch.optim.Adam(list(model.parameters()) + list(self.head.parameters()),
+                                          lr=hyper.learning_rate)
+        if self.teacher is not None:
+            self.optimizer.add_param_group({"params": list(self.teacher.parameters())})
         self.progress = Progress()
         self.train_lines = load_lines(paths.corpus_dir / "train.txt")
         self.train_lengths = line_lengths(self.train_lines)
@@ -271,9 +296,12 @@ class Trainer:
         self.corpus = json.loads((paths.corpus_dir / "sources.json").read_text(encoding="utf-8"))
         self.dev = {"forward": math.nan, "backward": math.nan}
         self.losses = np.full(2, np.nan)  # running mean negative log-likelihood, forward and backward
+        self.teacher_loss = math.nan  # running mean of the GloVe teacher's loss
 
     def parameters(self) -> list[nn.Parameter]:
-        return list(self.model.parameters()) + list(self.head.parameters())
+        """Everything trained: the model, the softmax and the teacher's read-out (the last two are not shipped)."""
+        teacher = list(self.teacher.parameters()) if self.teacher is not None else []
+        return list(self.model.parameters()) + list(self.head.parameters()) + teacher
 
     # one step
 
@@ -294,6 +322,10 @@ class Trainer:
             group["lr"] = learning_rate
         forward, backward = direction_log_probs(self.model, self.head, batch, self.vocab.framed_ids(batch))
         loss = -torch.cat([forward, backward]).mean()
+        if self.teacher is not None:
+            taught = self.teacher.loss(self.model.char_cnn, self.hyper.seed * 1_000_003 + self.progress.step)
+            loss = loss + self.hyper.glove_teacher * taught
+            self.teacher_loss = running_mean(self.teacher_loss, float(taught.detach()))
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_norm_(self.parameters(), self.hyper.grad_clip)
@@ -338,6 +370,7 @@ class Trainer:
             "dev_perplexity": self.dev,
             "config": self.config,
             "rng": torch.get_rng_state(),
+            **({"teacher": self.teacher.state_dict()} if self.teacher is not None else {}),
         }
 
     def save_state(self) -> None:
@@ -351,7 +384,15 @@ class Trainer:
         state = torch.load(self.paths.state, weights_only=True)
         self.model.load_state_dict(state["model"])
         self.head.load_state_dict(state["head"])
+        if "teacher" in state:
+            if self.teacher is None:
+                raise SystemExit("This run was trained with --glove-teacher: resume it with that option.")
+            self.teacher.load_state_dict(state["teacher"])
+        joining = self.teacher is not None and "teacher" not in state  # the teacher joins a run trained without it
+        teacher_group = self.optimizer.param_groups.pop() if joining else None
         self.optimizer.load_state_dict(state["optimizer"])
+        if teacher_group is not None:
+            self.optimizer.add_param_group(teacher_group)
         self.progress = Progress(**state["progress"])
         self.dev = state["dev_perplexity"]
         torch.set_rng_state(state["rng"])
@@ -372,10 +413,19 @@ class Trainer:
             "dev_perplexity": {k: round(v, 2) for k, v in self.dev.items()},
             "dev_tokens": dev_tokens,
             "training_minutes": round(self.progress.seconds / 60, 1),
+            "glove_teacher": self.teacher_card(),
             "hyperparameters": asdict(self.hyper),
             "command": self.command,
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
+
+    def teacher_card(self) -> dict | None:
+        """What the GloVe teacher did, for the card (None when it never took part)."""
+        since = self.progress.teacher_since
+        if since is None:
+            return None
+        return {"weight": self.hyper.glove_teacher, "tokens_taught": self.progress.tokens_seen - since,
+                "words": "GloVe 6B 50d, 100,000 most frequent", "method": "engine.glove_teacher"}
 
     def train_tokens(self) -> int:
         """Tokens of one pass over train.txt, counted as ``tokens_seen`` counts them."""
@@ -396,7 +446,8 @@ class Trainer:
         dev_lines = self.dev_lines if final else head_lines(self.dev_lines, self.hyper.dev_tokens)
         self.dev = self.evaluate(dev_lines)
         dev_tokens = int(line_lengths(dev_lines).sum()) + len(dev_lines)
-        self.record("final" if final else "dev", dev_perplexity=self.dev, dev_tokens=dev_tokens)
+        taught = {"glove_teacher": self.teacher.check(self.model.char_cnn)} if self.teacher is not None else {}
+        self.record("final" if final else "dev", dev_perplexity=self.dev, dev_tokens=dev_tokens, **taught)
         self.save_state()
         self.export(dev_tokens)
         tqdm.write(f"[{self.name}] step {self.progress.step:,}, {self.progress.tokens_seen:,} tokens, "
@@ -408,6 +459,9 @@ class Trainer:
     def run(self, minutes: float) -> None:
         """Train until the time budget (or max_steps) is spent, checkpointing every save_minutes."""
         budget = minutes * 60
+        if self.teacher is not None and self.progress.teacher_since is None:
+            self.progress = replace(self.progress, teacher_since=self.progress.tokens_seen)
+            self.record("teacher_joins", glove_teacher=self.teacher.check(self.model.char_cnn))
         if self.progress.step == 0:
             self.dev = self.evaluate(head_lines(self.dev_lines, self.hyper.dev_tokens))
             self.record("start", dev_perplexity=self.dev)
@@ -420,14 +474,17 @@ class Trainer:
             while self.progress.batch < len(batches) and not self.finished(budget):
                 bar.update(self.advance(batches[self.progress.batch], budget))
                 bar.set_postfix(loss=f"{self.losses[0]:.2f}/{self.losses[1]:.2f}",
-                                dev_ppl=f"{self.dev['forward']:.0f}/{self.dev['backward']:.0f}", refresh=False)
+                                dev_ppl=f"{self.dev['forward']:.0f}/{self.dev['backward']:.0f}",
+                                **({"glove_loss": f"{self.teacher_loss:.3f}"} if self.teacher is not None else {}),
+                                refresh=False)
                 if self.progress.seconds - last_save >= self.hyper.save_minutes * 60:
                     self.timed(self.checkpoint)
                     last_save = self.progress.seconds
             if self.progress.batch >= len(batches):
                 self.progress = replace(self.progress, epoch=self.progress.epoch + 1, batch=0)
         bar.close()
-        self.record("train_loss", forward=float(self.losses[0]), backward=float(self.losses[1]))
+        self.record("train_loss", forward=float(self.losses[0]), backward=float(self.losses[1]),
+                    **({"glove_teacher": float(self.teacher_loss)} if self.teacher is not None else {}))
         self.checkpoint(final=True)
 
     def advance(self, indices: np.ndarray, budget_seconds: float) -> int:
@@ -435,7 +492,7 @@ class Trainer:
         started = time.perf_counter()
         batch = [self.train_lines[i].split(" ") for i in indices]
         losses = np.array(self.step(batch, self.learning_rate(budget_seconds)))
-        self.losses = losses if np.isnan(self.losses).any() else 0.98 * self.losses + 0.02 * losses
+        self.losses = running_mean(self.losses, losses)
         tokens = sum(len(words) + 1 for words in batch)
         self.progress = replace(self.progress, batch=self.progress.batch + 1, step=self.progress.step + 1,
                                 tokens_seen=self.progress.tokens_seen + tokens,
@@ -517,6 +574,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--lr", type=float, help=f"peak Adam learning rate (default {Hyper.learning_rate})")
     parser.add_argument("--save-minutes", type=float, help=f"checkpoint interval (default {Hyper.save_minutes})")
     parser.add_argument("--max-steps", type=int, help="stop after this many updates (default: time budget only)")
+    parser.add_argument("--glove-teacher", type=float, metavar="WEIGHT",
+                        help="elmo: also teach the char CNN GloVe's word vectors, with this loss weight (default off)")
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
     return args
@@ -525,7 +584,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def hyperparameters(args: argparse.Namespace) -> Hyper:
     """Defaults (or the --quick ones), overridden by the options given."""
     overrides = {"vocab_size": args.vocab_size, "batch_tokens": args.batch_tokens, "learning_rate": args.lr,
-                 "save_minutes": args.save_minutes, "max_steps": args.max_steps}
+                 "save_minutes": args.save_minutes, "max_steps": args.max_steps, "glove_teacher": args.glove_teacher}
     return replace(QUICK if args.quick else Hyper(), **{k: v for k, v in overrides.items() if v is not None})
 
 

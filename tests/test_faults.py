@@ -15,6 +15,7 @@ from engine.elmo import SMALL_OPTIONS, ElmoBiLM, ElmoEncoder
 def fresh_registry(monkeypatch):
     """A registry with nothing loaded yet, so settings changed by the test take effect."""
     monkeypatch.setattr(registry, "_loaded", {})
+    monkeypatch.setattr(registry, "_failures", {})
 
 
 @pytest.fixture()
@@ -34,6 +35,19 @@ def test_missing_checkpoint_names_the_file_and_the_fix(tmp_path, monkeypatch, fr
     monkeypatch.setenv("BILSTM_CHECKPOINT", str(tmp_path / "nowhere"))
     with pytest.raises(EncoderUnavailable, match=r"nowhere\.safetensors is missing.*engine\.train"):
         registry.load_encoder("bilstm")
+
+
+def test_the_registry_reports_what_loaded_and_why_a_load_failed(tmp_path, monkeypatch, fresh_registry, bilstm_checkpoint):
+    """The sidebar's source: nothing before a load is tried, then the reason, then ready once the fix is in."""
+    monkeypatch.setenv("BILSTM_CHECKPOINT", str(tmp_path / "nowhere"))
+    assert registry.load_status("bilstm") is None
+    with pytest.raises(EncoderUnavailable):
+        registry.load_encoder("bilstm")
+    status, reason = registry.load_status("bilstm")
+    assert status == "unavailable" and "nowhere.safetensors is missing" in reason
+    monkeypatch.setenv("BILSTM_CHECKPOINT", str(bilstm_checkpoint))
+    encoder = registry.load_encoder("bilstm")
+    assert registry.load_status("bilstm") == ("ready", encoder.description)
 
 
 def test_truncated_weights(bilstm_checkpoint):

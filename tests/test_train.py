@@ -85,6 +85,24 @@ def test_resume_continues_where_the_run_stopped(quick_corpus: Path, tmp_path: Pa
     assert second["tokens_seen"] > first["tokens_seen"]
 
 
+def test_glove_teacher_joins_a_run_teaches_the_char_cnn_and_is_not_shipped(quick_corpus: Path, tmp_path: Path) -> None:
+    run_quick("elmo", quick_corpus, tmp_path, "--max-steps", "10")
+    joined_at = metrics(tmp_path, "elmo")[-1]["tokens_seen"]
+    run_quick("elmo", quick_corpus, tmp_path, "--max-steps", "40", "--resume", "--glove-teacher", "1")
+
+    events = {e["event"]: e for e in metrics(tmp_path, "elmo")}
+    assert events["final"]["glove_teacher"] < events["teacher_joins"]["glove_teacher"] - 0.05  # 1 - cosine
+    state, card = load_checkpoint(tmp_path / "weights" / "elmo", "elmo", "")
+    assert card["glove_teacher"]["tokens_taught"] == card["tokens_seen"] - joined_at > 0
+    encoder = load_encoder_from("elmo", tmp_path / "weights" / "elmo")
+    assert set(state) == set(encoder.model.state_dict())  # no read-out in the shipped weights
+    assert "GloVe 6B 50d vectors" in encoder.description
+    with pytest.raises(SystemExit, match="--glove-teacher"):
+        run_quick("elmo", quick_corpus, tmp_path, "--max-steps", "45", "--resume")
+    with pytest.raises(SystemExit, match="only elmo"):
+        run_quick("bilstm", quick_corpus, tmp_path, "--glove-teacher", "1")
+
+
 def test_length_batches_cover_every_sentence_once_within_the_budget() -> None:
     lengths = np.random.default_rng(1).integers(1, 40, size=500)
     batches = train.length_batches(lengths, batch_tokens=200, seed=3, epoch=0)

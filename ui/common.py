@@ -55,15 +55,23 @@ def available_encoders(names: Iterable[str] = ENCODER_NAMES) -> dict[str, Encode
 
 
 def render_sidebar() -> None:
-    """Every encoder with its one-line description, or why it is unavailable (no model is loaded for this)."""
-    from ui.warmup import encoder_status
+    """Links to every page (the encoders' status goes below them once the page has run: ``render_encoder_status``)."""
+    from ui.navigation import PAGES
 
     with st.sidebar:
-        from ui.navigation import PAGES
-
         for page in PAGES:
             st.page_link(page)
         st.divider()
+
+
+def render_encoder_status() -> None:
+    """Every encoder with its one-line description, or why it is unavailable (no model is loaded for this).
+
+    ``app.py`` draws it after the page, so the models that page has just loaded already show as ready.
+    """
+    from ui.warmup import encoder_status
+
+    with st.sidebar:
         st.markdown("### Encoders")
         for name in ENCODER_NAMES:
             status, detail = encoder_status(name)

@@ -12,6 +12,7 @@ import streamlit as st
 
 import engine
 from engine import EncoderUnavailable
+from engine.registry import load_status
 from engine.serving import freeze_long_lived
 
 LOAD_ORDER = ("static", "bert", "bilstm", "elmo")  # cheapest first, then the one most pages show
@@ -26,10 +27,9 @@ def page_finished() -> None:
 
 
 class Warmup:
-    """What the warm-up thread has finished: per encoder "ready" or the reason it is unavailable."""
+    """The thread that loads every encoder once; ``engine.registry`` keeps what it (or a page) found."""
 
     def __init__(self) -> None:
-        self.encoders: dict[str, tuple[str, str]] = {}
         self.thread = threading.Thread(target=self._run, name="warmup", daemon=True)
         self.thread.start()
 
@@ -37,10 +37,9 @@ class Warmup:
         _page_finished.wait(FIRST_RUN_GRACE)
         for name in LOAD_ORDER:
             try:
-                encoder = engine.load_encoder(name)
-                self.encoders[name] = ("ready", encoder.description)
-            except EncoderUnavailable as error:
-                self.encoders[name] = ("unavailable", str(error))
+                engine.load_encoder(name)
+            except EncoderUnavailable:
+                pass  # recorded by the registry: the sidebar shows the reason
         freeze_long_lived()  # the models stay: Streamlit's collection after every run no longer scans them
 
 
@@ -51,5 +50,5 @@ def start_warmup() -> Warmup:
 
 
 def encoder_status(name: str) -> tuple[str, str]:
-    """("ready", description) | ("unavailable", reason) | ("loading", "")."""
-    return start_warmup().encoders.get(name, ("loading", ""))
+    """("ready", description) | ("unavailable", reason) | ("loading", ""): what the warm-up or a page has found."""
+    return load_status(name) or ("loading", "")
