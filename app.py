@@ -1,7 +1,7 @@
 """Streamlit entry point: the navigation between the home page and the three views."""
 import streamlit as st
 
-from ui.common import render_encoder_status
+from ui.common import refresh_encoder_status
 from ui.navigation import PAGES
 from ui.warmup import page_finished
 
@@ -9,6 +9,6 @@ from ui.warmup import page_finished
 # entry script as "app" (it also scans pages/).
 try:
     st.navigation(PAGES, position="hidden").run()
+    refresh_encoder_status()  # the page may have loaded models since the sidebar was drawn (not after st.stop())
 finally:
-    render_encoder_status()  # after the page: the encoders it has just loaded show as ready
     page_finished()  # the background model loading starts once the first page has been sent

@@ -168,3 +168,17 @@ def test_a_truncated_checkpoint_disables_only_that_encoder(browser, tmp_path):
         page.context.close()
     finally:
         server.stop()
+
+
+def test_a_page_stopped_by_bad_input_still_lists_the_encoders(app_server, browser):
+    """The sidebar's encoder list is drawn after the page (app.py), even when the page stops early."""
+    visit = open_page(browser, f"{app_server.url}/Word_in_context?word=zzqxv")
+    page = visit.page
+    wait_until_idle(page, ready="h1")
+    screenshot(page, "robustness-stopped-page-sidebar")
+    assert page.get_by_text("No sentence of the bundled corpus").first.is_visible()
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_text("Encoders").is_visible()
+    assert sidebar.locator('[data-testid="stExpander"]').count() == 4
+    assert exceptions_on(page) == []
+    page.context.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from typing import Iterable
 
 import pandas  # noqa: F401  imported here, before the warm-up thread starts: see below
@@ -19,6 +20,7 @@ from engine.serving import tune_for_serving
 ENCODER_TITLES = {"static": "Static (GloVe)", "bilstm": "BiLSTM", "elmo": "ELMo", "bert": "BERT"}
 ENCODER_COLOURS = {"static": "#7f7f7f", "bilstm": "#1f77b4", "elmo": "#2ca02c", "bert": "#d62728"}
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$:])")
+_this_run = threading.local()  # per script run (one thread per session): the sidebar's status placeholder
 
 
 def page_setup(title: str, icon: str = "🔎") -> None:
@@ -55,23 +57,28 @@ def available_encoders(names: Iterable[str] = ENCODER_NAMES) -> dict[str, Encode
 
 
 def render_sidebar() -> None:
-    """Links to every page (the encoders' status goes below them once the page has run: ``render_encoder_status``)."""
+    """Links to every page, then every encoder's status (``refresh_encoder_status``)."""
     from ui.navigation import PAGES
 
     with st.sidebar:
         for page in PAGES:
             st.page_link(page)
         st.divider()
+        _this_run.status_slot = st.empty()
+    refresh_encoder_status()
 
 
-def render_encoder_status() -> None:
-    """Every encoder with its one-line description, or why it is unavailable (no model is loaded for this).
+def refresh_encoder_status() -> None:
+    """(Re)draw every encoder with its one-line description, or why it is unavailable (no model is loaded for this).
 
-    ``app.py`` draws it after the page, so the models that page has just loaded already show as ready.
+    ``app.py`` calls it again once the page has run, so the models that page has just loaded show as ready.
     """
     from ui.warmup import encoder_status
 
-    with st.sidebar:
+    slot = getattr(_this_run, "status_slot", None)
+    if slot is None:
+        return
+    with slot.container():
         st.markdown("### Encoders")
         for name in ENCODER_NAMES:
             status, detail = encoder_status(name)
