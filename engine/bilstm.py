@@ -57,7 +57,7 @@ class GloveBiLM(BiLanguageModel):
 
     def embed(self, raw: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         """Fill the <S> slot (position 0) and the </S> slot (position length - 1) with learned vectors."""
-        positions = torch.arange(raw.shape[1])[None, :, None]
+        positions = torch.arange(raw.shape[1], device=raw.device)[None, :, None]
         start = (positions == 0).float()
         end = (positions == lengths[:, None, None] - 1).float()
         return raw + start * self.boundary[0] + end * self.boundary[1]

@@ -25,7 +25,7 @@ class GloveTeacher(nn.Module):
         self.readout = nn.Linear(token_dim, GLOVE_DIM)
         self.words = word_lines(package_folder()).decode("utf-8").split("\n")[:n_words]
         matrix = torch.from_numpy(glove_table().matrix[: len(self.words)].astype("float32"))
-        self.targets = nn.functional.normalize(matrix, dim=-1)  # a buffer-like constant, not saved
+        self.register_buffer("targets", nn.functional.normalize(matrix, dim=-1), persistent=False)  # not saved
         self.sample = sample
 
     def loss(self, char_cnn: CharCNN, seed: int, sample: int | None = None) -> torch.Tensor:
@@ -33,6 +33,7 @@ class GloveTeacher(nn.Module):
         generator = torch.Generator().manual_seed(seed)
         rows = torch.randint(len(self.words), (sample or self.sample,), generator=generator)
         chars = torch.tensor([word_char_ids(self.words[row], char_cnn.max_chars) for row in rows.tolist()])
+        chars, rows = chars.to(self.targets.device), rows.to(self.targets.device)
         predicted = self.readout(char_cnn(chars[None])[0])
         return (1 - nn.functional.cosine_similarity(predicted, self.targets[rows], dim=-1)).mean()
 

@@ -1,6 +1,7 @@
-"""Train the BiLSTM or the ELMo encoder as a bidirectional language model (ELMo's objective), on CPU.
+"""Train the BiLSTM or the ELMo encoder as a bidirectional language model (ELMo's objective), on CPU or a GPU.
 
-``python -m engine.train {bilstm,elmo} [--minutes N] [--threads N] [--quick] [--resume] [--out DIR]``
+``python -m engine.train {bilstm,elmo} [--minutes N] [--threads N] [--device cuda] [--quick]
+[--resume | --warm-start STEM] [--out DIR]``
 
 * Objective: sentences are framed ``<S> w1 .. wn </S>``; at every position of the top LSTM layer the forward
   half predicts the next token (positions 0..n predict w1..wn, </S>) and the backward half the previous one
@@ -13,6 +14,10 @@
   (seed, epoch), so a resumed run continues with the very next batch.
 * Learning rate: Adam with linear warm-up, then a cosine decay to ``final_lr_fraction`` over the budget
   (``--minutes`` of training in total, across resumes), so a run that ends by its budget ends annealed.
+* ``--warm-start STEM`` continues a shipped checkpoint whose run state is gone (``runs/`` is not in git): the
+  model weights come from the checkpoint, the softmax is new and first learns alone on the frozen model for
+  ``--head-steps`` updates (at ``head_learning_rate``), then everything trains with a fresh warm-up and decay;
+  the card adds this run's tokens, steps, minutes and teacher tokens to the checkpoint's and lists its commands.
 * ``--glove-teacher W`` (ELMo only): each step also adds W x the loss of ``engine.glove_teacher`` (the char CNN
   learns to predict GloVe vectors from spelling); the teacher may join a resumed run, and the card says for how
   many tokens it took part.
@@ -71,8 +76,14 @@ class Hyper:
     save_minutes: float = 10.0
     max_steps: int = 0  # 0: stop on the time budget only
     seed: int = 0
+    head_steps: int = 0  # updates of the softmax alone (frozen model) before everything trains; for warm starts
+    head_learning_rate: float = 2e-3
     glove_teacher: float = 0.0  # weight of the GloVe teacher's loss (ELMo only, engine.glove_teacher); 0: off
 
+
+# Default --head-steps of a warm start: enough for the new softmax to come near the old perplexity (ELMo: 76/67
+# after 500 steps against 62/56 before), so that the model's first updates follow useful gradients.
+WARM_HEAD_STEPS = 500
 
 QUICK = Hyper(vocab_size=1_000, batch_tokens=400, learning_rate=5e-3, warmup_steps=0, dev_tokens=2_000,
               save_minutes=60.0, max_steps=40)
@@ -200,7 +211,8 @@ class LMHead(nn.Module):
 def direction_log_probs(model: BiLanguageModel, head: LMHead, batch: list[list[str]],
                         ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Log-probabilities of the forward targets (next tokens) and the backward targets (previous tokens)."""
-    raw, lengths = model.prepare(batch)
+    device = ids.device
+    raw, lengths = (tensor.to(device) for tensor in model.prepare(batch))
     top = model.contextualize(model.embed(raw, lengths), lengths)[-1]
     forward, backward = top.chunk(2, dim=-1)
     forward_mask, next_ids, backward_mask, previous_ids = shifted_targets(ids, lengths)
@@ -217,7 +229,7 @@ def shifted_targets(ids: torch.Tensor,
     Forward predicts from positions 0..n (the next token, up to </S>); backward from positions 1..n+1
     (the previous token, down to <S>). Ids shifted in from outside the sentence are never selected.
     """
-    steps = torch.arange(ids.shape[1])[None, :]
+    steps = torch.arange(ids.shape[1], device=ids.device)[None, :]
     forward_mask = steps < (lengths - 1)[:, None]
     backward_mask = (steps >= 1) & (steps < lengths[:, None])
     next_ids = nn.functional.pad(ids[:, 1:], (0, 1), value=UNK)
@@ -253,6 +265,7 @@ class Progress:
     tokens_seen: int = 0
     seconds: float = 0.0
     teacher_since: int | None = None  # tokens_seen when the GloVe teacher joined (None: never)
+    warm_start: dict | None = None  # what the checkpoint a warm start began from had done (earlier_training)
 
 
 @dataclass(frozen=True)
@@ -280,11 +293,15 @@ class Trainer:
     """One training run: the model, its softmax and optimizer, the data, and the progress made."""
 
     def __init__(self, name: str, config: dict, model: BiLanguageModel, vocab: Vocabulary, hyper: Hyper,
-                 paths: Paths, command: str) -> None:
+                 paths: Paths, command: str, device: str = "cpu") -> None:
         self.name, self.config, self.model, self.vocab = name, config, model, vocab
         self.hyper, self.paths, self.command = hyper, paths, command
-        self.head = LMHead(model.width // 2, len(vocab), hyper.dropout)
+        self.device = torch.device(device)
+        self.model.to(self.device)
+        self.head = LMHead(model.width // 2, len(vocab), hyper.dropout).to(self.device)
         self.teacher = glove_teacher(name, model, hyper)
+        if self.teacher is not None:
+            self.teacher.to(self.device)
         self.optimizer = torch.optim.Adam(list(model.parameters()) + list(self.head.parameters()),
                                           lr=hyper.learning_rate)
         if self.teacher is not None:
@@ -306,12 +323,15 @@ class Trainer:
     # one step
 
     def learning_rate(self, budget_seconds: float) -> float:
-        """Linear warm-up, then cosine decay over the fraction of the budget (time or steps) spent."""
+        """Constant while the softmax learns alone, then linear warm-up and cosine decay over the budget spent."""
         hyper, progress = self.hyper, self.progress
+        if progress.step < hyper.head_steps:
+            return hyper.head_learning_rate
         spent = progress.seconds / budget_seconds
         if hyper.max_steps:
             spent = max(spent, progress.step / hyper.max_steps)
-        warmup = min(1.0, (progress.step + 1) / hyper.warmup_steps) if hyper.warmup_steps else 1.0
+        steps = progress.step - hyper.head_steps + 1
+        warmup = min(1.0, steps / hyper.warmup_steps) if hyper.warmup_steps else 1.0
         cosine = 0.5 * (1 + math.cos(math.pi * min(spent, 1.0)))
         decay = hyper.final_lr_fraction + (1 - hyper.final_lr_fraction) * cosine
         return hyper.learning_rate * warmup * decay
@@ -320,7 +340,8 @@ class Trainer:
         """One Adam update on a batch; mean negative log-likelihood per direction."""
         for group in self.optimizer.param_groups:
             group["lr"] = learning_rate
-        forward, backward = direction_log_probs(self.model, self.head, batch, self.vocab.framed_ids(batch))
+        self.model.requires_grad_(self.progress.step >= self.hyper.head_steps)  # frozen while the softmax learns
+        forward, backward = direction_log_probs(self.model, self.head, batch, self.target_ids(batch))
         loss = -torch.cat([forward, backward]).mean()
         if self.teacher is not None:
             taught = self.teacher.loss(self.model.char_cnn, self.hyper.seed * 1_000_003 + self.progress.step)
@@ -342,11 +363,15 @@ class Trainer:
         with torch.inference_mode():
             for indices in length_batches(line_lengths(lines), self.hyper.batch_tokens, self.hyper.seed, 0):
                 batch = [lines[i].split(" ") for i in indices]
-                forward, backward = direction_log_probs(self.model, self.head, batch, self.vocab.framed_ids(batch))
+                forward, backward = direction_log_probs(self.model, self.head, batch, self.target_ids(batch))
                 totals -= [float(forward.sum()), float(backward.sum())]
                 count += len(forward)
         self.set_training(True)
         return {"forward": math.exp(totals[0] / count), "backward": math.exp(totals[1] / count)}
+
+    def target_ids(self, batch: list[list[str]]) -> torch.Tensor:
+        """The framed target ids of a batch, on the training device."""
+        return self.vocab.framed_ids(batch).to(self.device)
 
     def set_training(self, training: bool) -> None:
         """Dropout on for updates, off for measuring."""
@@ -355,7 +380,8 @@ class Trainer:
 
     def record(self, event: str, **values: object) -> None:
         """Append a line to runs/<name>/metrics.jsonl (the tests read the dev perplexities there)."""
-        entry = {"event": event, **asdict(self.progress), **values}
+        progress = {k: v for k, v in asdict(self.progress).items() if k != "warm_start"}  # that one is in the card
+        entry = {"event": event, **progress, **values}
         with self.paths.metrics.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(entry) + "\n")
 
@@ -381,7 +407,7 @@ class Trainer:
 
     def restore(self) -> None:
         """Continue from runs/<name>/state.pt (tensors and plain values only: weights_only=True)."""
-        state = torch.load(self.paths.state, weights_only=True)
+        state = torch.load(self.paths.state, weights_only=True, map_location=self.device)
         self.model.load_state_dict(state["model"])
         self.head.load_state_dict(state["head"])
         if "teacher" in state:
@@ -408,23 +434,30 @@ class Trainer:
             "vocabulary": {"size": len(self.vocab), "lower_cased": True, "specials": list(SPECIALS)},
             "parameters": n_params,
             "tokens_seen": self.progress.tokens_seen,
-            "steps": self.progress.step,
+            "steps": self.earlier("steps") + self.progress.step,
             "epochs": round(self.progress.tokens_seen / self.train_tokens(), 3),
             "dev_perplexity": {k: round(v, 2) for k, v in self.dev.items()},
             "dev_tokens": dev_tokens,
-            "training_minutes": round(self.progress.seconds / 60, 1),
+            "training_minutes": round(self.earlier("training_minutes") + self.progress.seconds / 60, 1),
             "glove_teacher": self.teacher_card(),
             "hyperparameters": asdict(self.hyper),
             "command": self.command,
+            **({"warm_start": self.progress.warm_start} if self.progress.warm_start else {}),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
 
+    def earlier(self, key: str) -> float:
+        """A total (steps, training_minutes) of the checkpoint this run warm-started from; 0 without one."""
+        return (self.progress.warm_start or {}).get(key, 0)
+
     def teacher_card(self) -> dict | None:
-        """What the GloVe teacher did, for the card (None when it never took part)."""
+        """What the GloVe teacher did, in this run and before a warm start (None when it never took part)."""
+        earlier = (self.progress.warm_start or {}).get("glove_teacher") or {}
         since = self.progress.teacher_since
-        if since is None:
+        taught = earlier.get("tokens_taught", 0) + (self.progress.tokens_seen - since if since is not None else 0)
+        if not taught:
             return None
-        return {"weight": self.hyper.glove_teacher, "tokens_taught": self.progress.tokens_seen - since,
+        return {"weight": self.hyper.glove_teacher or earlier.get("weight"), "tokens_taught": taught,
                 "words": "GloVe 6B 50d, 100,000 most frequent", "method": "engine.glove_teacher"}
 
     def train_tokens(self) -> int:
@@ -433,7 +466,7 @@ class Trainer:
 
     def export(self, dev_tokens: int) -> None:
         """Ship the model weights (no softmax) and the card, replacing both files at once."""
-        state = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+        state = {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}
         half = sum(v.numel() * v.element_size() for v in state.values()) > MAX_FILE_BYTES
         stem = self.paths.export_stem
         partial = stem.with_name(stem.name + ".partial")
@@ -497,7 +530,16 @@ class Trainer:
         self.progress = replace(self.progress, batch=self.progress.batch + 1, step=self.progress.step + 1,
                                 tokens_seen=self.progress.tokens_seen + tokens,
                                 seconds=self.progress.seconds + time.perf_counter() - started)
+        if self.progress.step == self.hyper.head_steps > 0:
+            self.timed(self.softmax_trained)
         return tokens
+
+    def softmax_trained(self) -> None:
+        """At the end of the softmax-only updates: dev perplexity, which shows the warm start recovered the LM."""
+        self.dev = self.evaluate(head_lines(self.dev_lines, self.hyper.dev_tokens))
+        self.record("softmax_trained", dev_perplexity=self.dev)
+        tqdm.write(f"[{self.name}] softmax trained alone for {self.progress.step:,} steps: dev perplexity "
+                   f"forward {self.dev['forward']:.1f}, backward {self.dev['backward']:.1f}")
 
     def timed(self, action: Callable[[], None]) -> None:
         """Run ``action`` and count its time against the budget (dev checks and saves are part of training)."""
@@ -543,20 +585,58 @@ def ensure_corpus(paths: Paths, quick: bool) -> None:
 def prepare_trainer(args: argparse.Namespace, paths: Paths, hyper: Hyper) -> Trainer:
     """A trainer, fresh (new vocabulary from train.txt) or resumed from the run's saved state and vocabulary."""
     command = "python -m engine.train " + shlex.join(args.argv)
+    if args.resume and args.warm_start:
+        raise SystemExit("--resume continues runs/<name>/state.pt, --warm-start a shipped checkpoint: choose one.")
     if args.resume:
         if not paths.state.is_file():
             raise SystemExit(f"Nothing to resume: {paths.state} does not exist.")
         config = torch.load(paths.state, weights_only=True)["config"]
         vocab = Vocabulary(json.loads(paths.vocab.read_text(encoding="utf-8")))
         model = model_from_config(args.model, config, hyper.dropout)
-        trainer = Trainer(args.model, config, model, vocab, hyper, paths, command)
+        trainer = Trainer(args.model, config, model, vocab, hyper, paths, command, args.device)
         trainer.restore()
         return trainer
-    model, config = build_model(args.model, args.quick, hyper.dropout)
+    if args.warm_start:
+        card, model = warm_start_model(args.model, args.warm_start, hyper.dropout)
+        config = card["config"]
+    else:
+        model, config = build_model(args.model, args.quick, hyper.dropout)
     vocab = Vocabulary.build(load_lines(paths.corpus_dir / "train.txt"), hyper.vocab_size)
     paths.vocab.write_text(json.dumps(vocab.words, ensure_ascii=False) + "\n", encoding="utf-8")
     paths.metrics.unlink(missing_ok=True)
-    return Trainer(args.model, config, model, vocab, hyper, paths, command)
+    trainer = Trainer(args.model, config, model, vocab, hyper, paths, command, args.device)
+    if args.warm_start:
+        trainer.progress = Progress(tokens_seen=card.get("tokens_seen", 0),
+                                    warm_start=earlier_training(card, args.warm_start))
+    return trainer
+
+
+def warm_start_model(name: str, stem: Path, dropout: float) -> tuple[dict, BiLanguageModel]:
+    """(card, model with the weights) of a shipped checkpoint; SystemExit with the reason when unusable."""
+    from engine.base import EncoderUnavailable
+    from engine.checkpoints import load_checkpoint, restore
+
+    try:
+        state, card = load_checkpoint(stem, name, "")
+        model = model_from_config(name, card["config"], dropout)
+        restore(model, state, name, "")
+    except (EncoderUnavailable, TypeError, KeyError) as error:
+        raise SystemExit(f"Cannot warm-start from {stem}: {error}") from error
+    return card, model
+
+
+def earlier_training(card: dict, stem: Path) -> dict:
+    """What a checkpoint's card says was done to make it: the totals a warm start adds to, and the commands."""
+    earlier = card.get("warm_start") or {}
+    return {
+        "checkpoint": f"{stem.name} of {card.get('date', 'unknown date')}",
+        "tokens_seen": card.get("tokens_seen", 0),
+        "steps": card.get("steps", 0),
+        "training_minutes": card.get("training_minutes", 0.0),
+        "dev_perplexity": card.get("dev_perplexity"),
+        "glove_teacher": card.get("glove_teacher"),
+        "commands": earlier.get("commands", []) + [card.get("command", "unknown")],
+    }
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -564,8 +644,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("model", choices=MODEL_NAMES)
     parser.add_argument("--minutes", type=float, default=60.0, help="training time budget in total, across resumes")
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1: two runs share 2 cores)")
+    parser.add_argument("--device", default="cpu", help="torch device to train on, e.g. cuda (default cpu)")
     parser.add_argument("--quick", action="store_true", help="tiny corpus and model, a few seconds (for tests)")
     parser.add_argument("--resume", action="store_true", help="continue from runs/<name>/state.pt")
+    parser.add_argument("--warm-start", type=Path, metavar="STEM",
+                        help="continue a shipped checkpoint (e.g. engine/weights/elmo) with a new softmax and optimizer")
+    parser.add_argument("--head-steps", type=int,
+                        help="updates of the new softmax alone before the model trains (default 500 with --warm-start)")
     parser.add_argument("--out", type=Path, help="folder of the shipped checkpoint (default engine/weights)")
     parser.add_argument("--runs", type=Path, help="folder of run states and logs (default runs/)")
     parser.add_argument("--corpus", type=Path, help="folder with train.txt, dev.txt, sources.json")
@@ -583,8 +668,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def hyperparameters(args: argparse.Namespace) -> Hyper:
     """Defaults (or the --quick ones), overridden by the options given."""
+    head_steps = WARM_HEAD_STEPS if args.warm_start and args.head_steps is None else args.head_steps
     overrides = {"vocab_size": args.vocab_size, "batch_tokens": args.batch_tokens, "learning_rate": args.lr,
-                 "save_minutes": args.save_minutes, "max_steps": args.max_steps, "glove_teacher": args.glove_teacher}
+                 "save_minutes": args.save_minutes, "max_steps": args.max_steps, "glove_teacher": args.glove_teacher,
+                 "head_steps": head_steps}
     return replace(QUICK if args.quick else Hyper(), **{k: v for k, v in overrides.items() if v is not None})
 
 

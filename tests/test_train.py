@@ -103,6 +103,43 @@ def test_glove_teacher_joins_a_run_teaches_the_char_cnn_and_is_not_shipped(quick
         run_quick("bilstm", quick_corpus, tmp_path, "--glove-teacher", "1")
 
 
+def test_warm_start_continues_a_shipped_checkpoint_and_adds_to_its_card(quick_corpus: Path, tmp_path: Path) -> None:
+    run_quick("elmo", quick_corpus, tmp_path, "--max-steps", "20", "--glove-teacher", "1")
+    source = tmp_path / "weights" / "elmo"
+    source_state, source_card = load_checkpoint(source, "elmo", "")
+    warm = tmp_path / "warm"
+    run_quick("elmo", quick_corpus, warm, "--warm-start", str(source), "--head-steps", "8", "--max-steps", "16",
+              "--glove-teacher", "1")
+
+    events = {e["event"]: e for e in metrics(warm, "elmo")}
+    new_softmax, trained = events["start"]["dev_perplexity"], events["softmax_trained"]["dev_perplexity"]
+    assert events["softmax_trained"]["step"] == 8
+    for direction in ("forward", "backward"):
+        assert trained[direction] < 0.7 * new_softmax[direction]  # the new softmax learnt the frozen model's features
+    state, card = load_checkpoint(warm / "weights" / "elmo", "elmo", "")
+    assert any(not torch.equal(state[k], source_state[k]) for k in state)  # the model trained after the softmax
+    assert card["steps"] == source_card["steps"] + 16
+    assert card["tokens_seen"] == events["final"]["tokens_seen"] > source_card["tokens_seen"]
+    assert card["glove_teacher"]["tokens_taught"] == card["tokens_seen"]  # taught from the first run on
+    assert card["warm_start"]["tokens_seen"] == source_card["tokens_seen"]
+    assert card["warm_start"]["commands"] == [source_card["command"]]
+    assert "--warm-start" in card["command"]
+
+
+def test_a_frozen_model_is_unchanged_by_softmax_only_updates(quick_corpus: Path, tmp_path: Path) -> None:
+    run_quick("bilstm", quick_corpus, tmp_path, "--max-steps", "5")
+    source = tmp_path / "weights" / "bilstm"
+    run_quick("bilstm", quick_corpus, tmp_path / "warm", "--warm-start", str(source), "--head-steps", "6",
+              "--max-steps", "6")
+    before, _ = load_checkpoint(source, "bilstm", "")
+    after, _ = load_checkpoint(tmp_path / "warm" / "weights" / "bilstm", "bilstm", "")
+    assert all(torch.equal(before[k], after[k]) for k in before)
+    with pytest.raises(SystemExit, match="choose one"):
+        run_quick("bilstm", quick_corpus, tmp_path, "--warm-start", str(source), "--resume")
+    with pytest.raises(SystemExit, match="Cannot warm-start"):
+        run_quick("bilstm", quick_corpus, tmp_path, "--warm-start", str(tmp_path / "missing"))
+
+
 def test_length_batches_cover_every_sentence_once_within_the_budget() -> None:
     lengths = np.random.default_rng(1).integers(1, 40, size=500)
     batches = train.length_batches(lengths, batch_tokens=200, seed=3, epoch=0)
