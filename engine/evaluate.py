@@ -4,7 +4,9 @@ Sense separation on SemCor 3.0 brown1 (WordNet sense keys): do a word's vectors 
 average vector of its right sense than of its other senses?
 
 * Split by document: sorting the document ids, every 5th (positions 4, 9, ...) is a test document and the
-  rest are train documents, so no sentence, and no document's topic, is on both sides.
+  rest are train documents, so no sentence, and no document's topic, is on both sides. With ``--test-data``
+  (another SemCor part in the same JSONL format), every document of ``--data`` trains and every document of
+  the other file is tested.
 * A token's sense is its first WordNet sense key (a few carry two, joined by ``;``).
 * A "word" is a lemma with its part of speech, both read from the sense key (``bank%1:...`` is bank as a noun;
   adjective satellites count as adjectives), so the candidate senses of a test word are those of its lemma
@@ -64,6 +66,7 @@ class SenseData:
     test: list[Occurrence]
     train_documents: int
     test_documents: int
+    split: str  # how train and test were drawn, for the report
 
 
 # --- data --------------------------------------------------------------------------------------------------
@@ -96,24 +99,36 @@ def split_tokens(tokens: Sequence[str]) -> tuple[list[str], list[tuple[int, int]
     return words, spans
 
 
-def load_semcor(path: Path = SEMCOR) -> SenseData:
-    """Read SemCor, split it by document and keep the occurrences that train or are scored."""
-    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    held_out = test_documents(record["doc"] for record in records)
+def read_records(path: Path) -> list[dict]:
+    """The sentences of a SemCor JSONL file (doc, sent, tokens, lemmas, pos, senses)."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def load_semcor(path: Path = SEMCOR, test_path: Path | None = None) -> SenseData:
+    """Read SemCor, split it by document (or test on another file) and keep what trains or is scored."""
+    records = read_records(path)
+    if test_path is None:
+        held_out = test_documents(record["doc"] for record in records)
+        labelled = [(record, record["doc"] in held_out) for record in records]
+        split = f"{path.name} split by document (every {TEST_EVERY}th sorted id is test)"
+    else:
+        labelled = [(record, False) for record in records] + [(record, True) for record in read_records(test_path)]
+        split = f"train: every document of {path.name}; test: every document of {test_path.name}"
     sentences: list[list[str]] = []
     train: list[Occurrence] = []
     test: list[Occurrence] = []
-    for record in records:
+    for record, is_test in labelled:
         words, spans = split_tokens(record["tokens"])
-        side = test if record["doc"] in held_out else train
+        side = test if is_test else train
         for (start, end), annotation in zip(spans, record["senses"]):
             if annotation:
                 sense = first_sense(annotation)
                 side.append(Occurrence(len(sentences), start, end, sense_word(sense), sense))
         sentences.append(words)
-    n_documents = len({record["doc"] for record in records})
+    n_train = len({record["doc"] for record, is_test in labelled if not is_test})
+    n_test = len({record["doc"] for record, is_test in labelled if is_test})
     scored = scored_occurrences(train, test)
-    return keep_used(SenseData(sentences, train, scored, n_documents - len(held_out), len(held_out)))
+    return keep_used(SenseData(sentences, train, scored, n_train, n_test, split))
 
 
 def scored_occurrences(train: list[Occurrence], test: list[Occurrence]) -> list[Occurrence]:
@@ -135,7 +150,7 @@ def keep_used(data: SenseData) -> SenseData:
         return [Occurrence(renumber[o.sentence], o.start, o.end, o.word, o.sense) for o in occurrences]
 
     return SenseData([data.sentences[i] for i in used], moved(train), moved(data.test),
-                     data.train_documents, data.test_documents)
+                     data.train_documents, data.test_documents, data.split)
 
 
 # --- classifiers -------------------------------------------------------------------------------------------
@@ -224,11 +239,11 @@ def occurrence_vectors(encoder_name: str, data: SenseData,
 
 # --- report ------------------------------------------------------------------------------------------------
 
-def evaluate_senses(encoders: Sequence[str], path: Path = SEMCOR) -> dict:
+def evaluate_senses(encoders: Sequence[str], path: Path = SEMCOR, test_path: Path | None = None) -> dict:
     """The sense-separation results of every encoder (unavailable ones are reported as such)."""
-    data = load_semcor(path)
+    data = load_semcor(path, test_path)
     report = {
-        "task": "nearest sense centroid (cosine), SemCor 3.0 brown1, split by document (every 5th sorted id is test)",
+        "task": f"nearest sense centroid (cosine), SemCor: {data.split}",
         "train_documents": data.train_documents,
         "test_documents": data.test_documents,
         "train_occurrences": len(data.train),
@@ -281,9 +296,11 @@ def main(argv: list[str] | None = None) -> None:
     senses = commands.add_parser("senses", help="nearest-sense-centroid accuracy per encoder and layer on SemCor")
     senses.add_argument("--encoders", nargs="+", choices=ENCODER_NAMES, default=list(ENCODER_NAMES))
     senses.add_argument("--data", type=Path, default=SEMCOR, help=f"SemCor JSONL (default {SEMCOR})")
+    senses.add_argument("--test-data", type=Path,
+                        help="test on every document of this SemCor JSONL and train on every document of --data")
     senses.add_argument("--out", type=Path, default=REPORT, help=f"results JSON (default {REPORT})")
     args = parser.parse_args(argv)
-    report = evaluate_senses(args.encoders, args.data)
+    report = evaluate_senses(args.encoders, args.data, args.test_data)
     print(format_report(report))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

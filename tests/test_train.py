@@ -233,3 +233,21 @@ def test_semcor_split_by_document_and_multiword_tokens(tmp_path: Path) -> None:
     assert {o.word for o in data.train} == {"bank%n"}  # flood has one sense: never scored, not kept
     assert all(data.sentences[o.sentence][o.start:o.end] == ["river", "bank"] for o in data.train + data.test)
     assert evaluate.split_tokens(["took_place", "."]) == (["took", "place", "."], [(0, 2), (2, 3)])
+
+
+def test_another_semcor_part_is_tested_on_every_document_with_centroids_from_every_train_document(
+        tmp_path: Path) -> None:
+    def write(name: str, docs: list[str], sense: str) -> Path:
+        records = [{"doc": doc, "sent": 1, "tokens": ["a", "bank"], "lemmas": ["a", "bank"], "pos": ["DT", "NN"],
+                    "senses": [None, sense if i % 2 else "bank%1:17:01::"]} for i, doc in enumerate(docs)]
+        path = tmp_path / name
+        path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+        return path
+
+    train_path = write("brown1.jsonl", [f"br-a{i:02d}" for i in range(6)], "bank%1:14:00::")
+    test_path = write("brown2.jsonl", ["br-x01", "br-x02", "br-x03"], "bank%1:14:00::")
+    data = evaluate.load_semcor(train_path, test_path)
+    assert (data.train_documents, data.test_documents) == (6, 3)
+    assert len(data.train) == 6 and len(data.test) == 3
+    assert "every document of brown2.jsonl" in data.split
+    assert "every 5th" in evaluate.load_semcor(train_path).split
