@@ -215,3 +215,16 @@ def test_half_life_definition():
 def test_relative_depths():
     assert layer_depths(random_elmo()) == [0.0, 0.5, 1.0] + [pytest.approx(float("nan"), nan_ok=True)]
     assert layer_depths(random_bilstm()) == [0.0, 0.5, 1.0]
+
+
+@pytest.mark.parametrize("name", ["bilstm", "elmo"])
+def test_shipped_recurrent_curves_take_nothing_from_the_wrong_side(name):
+    """Shipped curves must be computed on one thread: other thread counts leave rounding noise that row
+    normalisation blows up for words with no neighbour on a direction's own side."""
+    from engine.decay import SHIPPED_DIR
+
+    (path,) = SHIPPED_DIR.glob(f"{name}-occlusion-*.csv")
+    curves = pd.read_csv(path)
+    wrong_side = ((curves["direction"] == "forward") & (curves["offset"] > 0)) | (
+        (curves["direction"] == "backward") & (curves["offset"] < 0))
+    assert (curves.loc[wrong_side, "mean"] == 0).all()
