@@ -310,6 +310,7 @@ class Trainer:
         self.train_lines = load_lines(paths.corpus_dir / "train.txt")
         self.train_lengths = line_lengths(self.train_lines)
         self.dev_lines = load_lines(paths.corpus_dir / "dev.txt")
+        self.dev_check_lines = head_lines(self.dev_lines, hyper.dev_tokens)  # the fixed subset checked while training
         self.corpus = json.loads((paths.corpus_dir / "sources.json").read_text(encoding="utf-8"))
         self.dev = {"forward": math.nan, "backward": math.nan}
         self.losses = np.full(2, np.nan)  # running mean negative log-likelihood, forward and backward
@@ -476,7 +477,7 @@ class Trainer:
 
     def checkpoint(self, final: bool = False) -> None:
         """Measure dev perplexity, save the resumable state and ship the checkpoint."""
-        dev_lines = self.dev_lines if final else head_lines(self.dev_lines, self.hyper.dev_tokens)
+        dev_lines = self.dev_lines if final else self.dev_check_lines
         self.dev = self.evaluate(dev_lines)
         dev_tokens = int(line_lengths(dev_lines).sum()) + len(dev_lines)
         taught = {"glove_teacher": self.teacher.check(self.model.char_cnn)} if self.teacher is not None else {}
@@ -496,7 +497,7 @@ class Trainer:
             self.progress = replace(self.progress, teacher_since=self.progress.tokens_seen)
             self.record("teacher_joins", glove_teacher=self.teacher.check(self.model.char_cnn))
         if self.progress.step == 0:
-            self.dev = self.evaluate(head_lines(self.dev_lines, self.hyper.dev_tokens))
+            self.dev = self.evaluate(self.dev_check_lines)
             self.record("start", dev_perplexity=self.dev)
         bar = tqdm(desc=self.name, unit="tok", unit_scale=True, initial=self.progress.tokens_seen,
                    mininterval=1 if sys.stderr.isatty() else 60, dynamic_ncols=True)
@@ -536,7 +537,7 @@ class Trainer:
 
     def softmax_trained(self) -> None:
         """At the end of the softmax-only updates: dev perplexity, which shows the warm start recovered the LM."""
-        self.dev = self.evaluate(head_lines(self.dev_lines, self.hyper.dev_tokens))
+        self.dev = self.evaluate(self.dev_check_lines)
         self.record("softmax_trained", dev_perplexity=self.dev)
         tqdm.write(f"[{self.name}] softmax trained alone for {self.progress.step:,} steps: dev perplexity "
                    f"forward {self.dev['forward']:.1f}, backward {self.dev['backward']:.1f}")
