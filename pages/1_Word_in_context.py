@@ -8,16 +8,32 @@ from engine.occurrences import MAX_SENTENCE_WORDS, ContextInputError, Contexts, 
 from engine.presets import load_presets
 from ui.common import escape_markdown, get_encoder, page_setup
 from ui.context_data import stored_layer_names
-from ui.context_sections import (ContextView, depth_options, render_export, render_maps, render_measures,
-                                 render_neighbours, render_refresh)
-from ui.context_state import (CUSTOM, DEFAULT_SEARCH, choose_preset, restore_depth, restore_from_url, save_to_url,
-                              search_corpus, sentence_sources, text_changed, word_changed)
+from ui.context_sections import (
+    ContextView,
+    depth_options,
+    render_export,
+    render_maps,
+    render_measures,
+    render_neighbours,
+    render_refresh,
+)
+from ui.context_state import (
+    CUSTOM,
+    MAX_TEXT,
+    STATE,
+    choose_preset,
+    nearest_depth,
+    save_to_url,
+    search_corpus,
+    sentence_sources,
+    text_changed,
+    word_changed,
+)
 from ui.warmup import encoder_status
 
 page_setup("Word in context", "🎯")
 presets = load_presets()
-restore_from_url(presets)
-state = st.session_state
+state = STATE.restore()
 
 st.title("Word in context")
 st.markdown(
@@ -27,36 +43,38 @@ st.markdown(
 )
 
 choice, word_box, options = st.columns([2, 2, 3])
-choice.selectbox("Preset", [CUSTOM, *presets], key="wic_preset", on_change=choose_preset, args=(presets,),
+state.keep_in("preset", [CUSTOM, *presets])
+choice.selectbox("Preset", [CUSTOM, *presets], **state.widget("preset", on_change=choose_preset, args=(presets,)),
                  format_func=lambda name: name if name == CUSTOM else f"{name} ({len(presets[name].senses)} senses)")
-word_box.text_input("Target word", key="wic_word", max_chars=100, on_change=word_changed, args=(presets,))
-options.checkbox("Match inflections (bank → banks, lit → light)", key="wic_inflections")
+word_box.text_input("Target word", max_chars=100, **state.widget("word", on_change=word_changed, args=(presets,)))
+options.checkbox("Match inflections (bank → banks, lit → light)", **state.widget("inflections"))
 depth_box, dims_box = options.columns([3, 1])
 
-lines = parse_lines(state.wic_text)
+lines = parse_lines(state["sentences"])
 with st.expander(f"Sentences ({len(lines)}), one per line: `sense label | sentence` (the label is optional)"):
-    st.text_area("Sentences", key="wic_text", height=220, on_change=text_changed, args=(presets,),
-                 label_visibility="collapsed", max_chars=120_000)
+    st.text_area("Sentences", height=220, label_visibility="collapsed", max_chars=MAX_TEXT,
+                 **state.widget("sentences", on_change=text_changed, args=(presets,)))
     count_box, button_box = st.columns([1, 3])
-    count_box.number_input("How many", 1, 300, DEFAULT_SEARCH, step=10, key="wic_search_n")
-    button_box.button(f"Find contexts for “{state.wic_word.strip()[:40]}” in the bundled corpus "
+    count_box.number_input("How many", 1, 300, step=10, **state.widget("search_n"))
+    button_box.button(f"Find contexts for “{state['word'].strip()[:40]}” in the bundled corpus "
                       "(SemCor brown1 + EWT train/dev)", on_click=search_corpus)
-if state.wic_notice:
-    (st.info if state.wic_notice_ok else st.warning)(state.wic_notice)
+if state["notice"]:
+    (st.info if state["notice_ok"] else st.warning)(state["notice"])
+save_to_url(presets)
 
 try:
-    found = find_occurrences(state.wic_word, lines, state.wic_inflections)
+    found = find_occurrences(state["word"], lines, state["inflections"])
 except ContextInputError as error:
     st.warning(str(error))
     st.stop()
 if not lines:
-    if not state.wic_notice:
+    if not state["notice"]:
         st.warning("There are no sentences yet: choose a preset, or open *Sentences* above to type your own (one per "
                    "line) or find contexts in the bundled corpus.")
     st.stop()
 if not found.occurrences:
     st.warning(f"“{escape_markdown(found.target)}” does not occur in any of the {len(lines)} sentences"
-               f"{' (inflections included)' if state.wic_inflections else ''}"
+               f"{' (inflections included)' if state['inflections'] else ''}"
                + (f" that are at most {MAX_SENTENCE_WORDS} words long ({len(found.too_long)} longer ones were "
                   "skipped: BERT reads at most 512 WordPiece pieces)" if found.too_long else "")
                + ". Check the spelling, or open *Sentences* above to find contexts for it in the bundled corpus.")
@@ -74,11 +92,12 @@ for name in ENCODER_NAMES:
 loading = [name for name in ENCODER_NAMES if status[name][0] == "loading" and name not in ready]
 unavailable = {name: detail for name, (kind, detail) in status.items() if kind == "unavailable"}
 depths = depth_options(ready)
-restore_depth(depths)
-depth = depth_box.select_slider("Layer (relative depth)", depths, key="wic_depth",
-                                format_func=lambda d: "input" if d == 0 else "top" if d == 1 else f"{d:.2f}")
-dims = 3 if dims_box.toggle("3-D", key="wic_dims3") else 2
-save_to_url(presets, depth)
+depth = nearest_depth(depths)
+depth_box.select_slider("Layer (relative depth)", depths, **state.widget("layer"),
+                        format_func=lambda d: "input" if d == 0 else "top" if d == 1 else f"{d:.2f}")
+dims_box.toggle("3-D", **state.widget("dims"))
+dims = 3 if state["dims"] else 2
+save_to_url(presets)
 
 view = ContextView(found, contexts, sentence_sources(found.lines, presets), ready, loading, unavailable, depth, dims)
 selection = render_maps(view)

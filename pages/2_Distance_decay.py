@@ -30,10 +30,9 @@ from ui.common import (
     escape_markdown,
     get_encoder,
     page_setup,
-    query_value,
-    set_query,
 )
 from ui.decay_figures import corpus_chart, influence_heatmap, row_bars
+from ui.page_state import Field, PageState
 
 PRESETS = [  # (button, sentence, the word shown first)
     ("Agreement across a phrase", "The keys to the old wooden cabinet in the hallway were lost.", "were"),
@@ -42,6 +41,7 @@ PRESETS = [  # (button, sentence, the word shown first)
                         "finally went home.", "went"),
 ]
 MAX_WORDS = 100
+MAX_CHARS = 2000
 # Exact Jacobians cost n² x input width (50 GloVe, 128 char-CNN, 384 BERT dims): the longest sentence the page
 # computes them for, about 2-3 s of one core each (BERT needs ~9 s for 8 words, so the page never does it).
 GRADIENT_MAX_WORDS = {"static": MAX_WORDS, "bilstm": 20, "elmo": 12, "bert": 0}
@@ -52,16 +52,25 @@ NEUTRAL_INPUT = {
     "bert": "every one of its WordPieces replaced by [MASK] (positions unchanged)",
 }
 
-
-def remember(key: str, value: object) -> None:
-    """Start a widget from the URL's value the first time this session shows it."""
-    if key not in st.session_state:
-        st.session_state[key] = value
+STATE = PageState("decay", {
+    "sentence": Field(PRESETS[0][1], parse=lambda text: text[:MAX_CHARS]),
+    "word": Field(PRESETS[0][2]),  # its number (1-based) or the word itself
+    "encoder": Field("bilstm"), "layer": Field(""),
+    "direction": Field("both", dump=lambda direction: None if direction == "both" else direction),
+    "method": Field("occlusion"),
+    "depth": Field(1.0, parse=float, dump=lambda depth: f"{depth:g}"),
+    "log": Field(False, parse=lambda text: text == "1", dump=lambda log: "1" if log else None),
+    "row": Field(0, url=False),  # the word's index, as the word selectbox shows it
+})
 
 
 def use_preset(sentence: str, word: str) -> None:
-    st.session_state.decay_sentence = sentence
-    st.session_state.decay_word = word
+    STATE["sentence"], STATE["word"] = sentence, word
+
+
+def choose_row() -> None:
+    """The word selectbox's callback: the URL names the word by its number."""
+    STATE["word"] = str(STATE["row"] + 1)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -100,45 +109,35 @@ def measure_text(method: str, encoder_name: str) -> str:
 def sentence_view(encoders: dict[str, Encoder]) -> None:
     """One sentence: controls, the n x n heatmap and the chosen word's row over signed offset."""
     st.header("One sentence")
-    remember("decay_sentence", query_value("sentence", PRESETS[0][1]))
-    preset_word = next((word for _, sentence, word in PRESETS if sentence == st.session_state.decay_sentence), "")
-    remember("decay_word", query_value("word", preset_word))
-    remember("decay_encoder", query_value("encoder", "bilstm" if "bilstm" in encoders else next(iter(encoders))))
-    remember("decay_direction", query_value("direction", "both"))
-    remember("decay_method", query_value("method", "occlusion"))
-    remember("decay_layer", query_value("layer", ""))
-
+    state = STATE
     for column, (label, sentence, word) in zip(st.columns(len(PRESETS)), PRESETS):
         column.button(label, on_click=use_preset, args=(sentence, word), width="stretch", help=sentence)
-    text = st.text_area(f"Sentence (type your own, up to {MAX_WORDS} words)", key="decay_sentence", max_chars=2000,
-                        height=80)
+    st.text_area(f"Sentence (type your own, up to {MAX_WORDS} words)", max_chars=MAX_CHARS, height=80,
+                 **state.widget("sentence"))
 
     names = list(encoders)
-    if st.session_state.decay_encoder not in names:
-        st.session_state.decay_encoder = names[0]
-    left, middle, right, far = st.columns([3, 2, 3, 3])
-    name = left.radio("Encoder", names, format_func=ENCODER_TITLES.get, key="decay_encoder", horizontal=True)
+    name = state.keep_in("encoder", names, fallback="bilstm")
     encoder = encoders[name]
     layers = list(encoder.layer_names)
-    if st.session_state.decay_layer not in layers:
-        st.session_state.decay_layer = layers[layer_index(encoder)]
-    layer = middle.selectbox("Layer", layers, key="decay_layer", help="The default is the network's top layer.")
+    layer = state.keep_in("layer", layers, fallback=layers[layer_index(encoder)])
     recurrent = len(directions(encoder)) > 1
-    if not recurrent or st.session_state.decay_direction not in DIRECTIONS:
-        st.session_state.decay_direction = "both"
-    direction = right.radio(
-        "Direction", DIRECTIONS, key="decay_direction", horizontal=True, disabled=not recurrent,
+    direction = state.keep_in("direction", DIRECTIONS if recurrent else ["both"])
+    method = state.keep_in("method", METHODS)
+    left, middle, right, far = st.columns([3, 2, 3, 3])
+    left.radio("Encoder", names, format_func=ENCODER_TITLES.get, horizontal=True, **state.widget("encoder"))
+    middle.selectbox("Layer", layers, help="The default is the network's top layer.", **state.widget("layer"))
+    right.radio(
+        "Direction", DIRECTIONS, horizontal=True, disabled=not recurrent, **state.widget("direction"),
         help="The forward half of a recurrent vector reads left to right, the backward half right to left "
              "(BiLSTM and ELMo only).",
     )
-    if st.session_state.decay_method not in METHODS:
-        st.session_state.decay_method = "occlusion"
-    method = far.radio("Measure", METHODS, key="decay_method", horizontal=True,
-                       help="Occlusion: replace word j and see how far word i's vector moves. "
-                            "Gradient: the exact norm of the Jacobian ∂h_i/∂x_j.")
+    far.radio("Measure", METHODS, horizontal=True, **state.widget("method"),
+              help="Occlusion: replace word j and see how far word i's vector moves. "
+                   "Gradient: the exact norm of the Jacobian ∂h_i/∂x_j.")
 
+    text = state["sentence"]
+    state.write_url()
     words = tokenize(text)
-    set_query(sentence=text, encoder=name, layer=layer, direction=direction if recurrent else None, method=method)
     if not words:
         st.warning("Type a sentence to see how its words shape each other.")
         return
@@ -163,14 +162,16 @@ def sentence_view(encoders: dict[str, Encoder]) -> None:
         return
     matrix = normalise_rows(combine(squared[layers.index(layer)], direction))
 
-    wanted = str(st.session_state.decay_word)
-    word = st.selectbox("Word whose vector we look at (row i)", range(len(words)),
-                        index=chosen_word(words, wanted), format_func=lambda i: f"{i + 1} · {words[i]}")
+    wanted = state["word"]
+    word = chosen_word(words, wanted)
+    state["row"] = word
+    st.selectbox("Word whose vector we look at (row i)", range(len(words)),
+                 format_func=lambda i: f"{i + 1} · {words[i]}", **state.widget("row", on_change=choose_row))
     if wanted and not wanted.isdigit() and wanted.casefold() != words[word].casefold():
         st.info(f"“{escape_markdown(wanted[:40])}” is not a word of this sentence: showing word {word + 1}, "
                 f"“{escape_markdown(words[word])}”.")
-    st.session_state.decay_word = str(word + 1)
-    set_query(word=word + 1)
+    state["word"] = str(word + 1)
+    state.write_url()
     heat, bars = st.columns([3, 2])
     heat.plotly_chart(influence_heatmap(matrix, words, word), width="stretch")
     bars.plotly_chart(row_bars(matrix[word], words, word), width="stretch")
@@ -223,18 +224,16 @@ def corpus_view(encoders: dict[str, Encoder]) -> None:
         return
 
     depths = sorted({round(d, 2) for name in tables for d in layer_depths(encoders[name]) if not math.isnan(d)})
-    wanted = query_value("depth", "1")
-    wanted_depth = float(wanted) if wanted.replace(".", "", 1).isdigit() else 1.0
-    remember("decay_depth", min(depths, key=lambda d: abs(d - wanted_depth)))
-    if st.session_state.decay_depth not in depths:
-        st.session_state.decay_depth = depths[-1]
+    state = STATE
+    state["depth"] = min(depths, key=lambda d: abs(d - state["depth"]))
     controls, scale = st.columns([4, 1])
-    depth = controls.select_slider(
+    controls.select_slider(
         "Layer depth (0 = input layer, 1 = top layer; each encoder shows its layer nearest to it)", depths,
-        key="decay_depth", format_func=lambda d: {0: "0 · input", 1: "1 · top"}.get(d, f"{d:.2f}"),
+        format_func=lambda d: {0: "0 · input", 1: "1 · top"}.get(d, f"{d:.2f}"), **state.widget("depth"),
     )
-    log_scale = scale.toggle("Log scale", help="Shows the long tails far from the word.")
-    set_query(depth=depth)
+    scale.toggle("Log scale", help="Shows the long tails far from the word.", **state.widget("log"))
+    depth, log_scale = state["depth"], state["log"]
+    state.write_url()
 
     shown, lives = [], []
     for name, table in tables.items():
@@ -272,5 +271,6 @@ for missing in (name for name in ENCODER_NAMES if name not in available):
 if not available:
     st.error("No encoder could be loaded; the sidebar says why.")
     st.stop()
+STATE.restore()
 sentence_view(available)
 corpus_view(available)

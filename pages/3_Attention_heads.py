@@ -18,7 +18,8 @@ from ui.bertviz_html import (
     model_view_height,
     model_view_html,
 )
-from ui.common import escape_markdown, get_encoder, page_setup, query_value, set_query
+from ui.common import escape_markdown, get_encoder, page_setup
+from ui.page_state import Field, PageState
 
 PRESETS = (
     "The animal didn't cross the street because it was too tired.",
@@ -30,6 +31,7 @@ PRESETS = (
 UNITS = {"words": "Words", "pieces": "WordPiece pieces"}
 MAX_CHARS = 2000
 VIEWS = ("Head view", "Model view (all heads)", "Heatmap")
+TYPE_OWN = "(type your own below)"
 
 page_setup("Attention heads", "🎯")
 st.title("Attention heads")
@@ -74,18 +76,64 @@ def _encode(fingerprint: str, sentence: str) -> Encoded:
 report = _report(encoder)
 labels = {(x.layer, x.head): x for x in report.labels}
 n_layers, n_heads = encoder.n_layers, encoder.n_heads
+STATE = PageState("heads", {
+    "sentence": Field(PRESETS[0], parse=lambda text: text[:MAX_CHARS]),
+    "layer": Field(3, parse=int), "head": Field(1, parse=int),
+    "show": Field(list(LABELS), parse=lambda text: [x for x in text.split(",") if x in LABELS],
+                  dump=lambda shown: None if set(shown) == set(LABELS) else ",".join(shown)),
+    "units": Field("words", dump=lambda units: None if units == "words" else units),
+    "view": Field(VIEWS[0], dump=lambda view: None if view == VIEWS[0] else view),
+    "preset": Field(TYPE_OWN, url=False), "choice": Field((3, 1), url=False),
+})
+state = STATE.restore()
+
+
+def _use_preset() -> None:
+    if state["preset"] in PRESETS:
+        state["sentence"] = state["preset"]
+
+
+def _choose_head() -> None:
+    state["layer"], state["head"] = state["choice"]
+
+
+def _keep_a_view() -> None:
+    if state["view"] not in VIEWS:  # clicking the chosen view again deselects it
+        state["view"] = VIEWS[0]
+
 
 # --- the sentence -------------------------------------------------------------------------------------------------
-preset_choice = st.selectbox(
-    "Try a preset", ("(type your own below)",) + PRESETS, index=0,
+state["preset"] = state["sentence"] if state["sentence"] in PRESETS else TYPE_OWN
+st.selectbox(
+    "Try a preset", (TYPE_OWN,) + PRESETS, **state.widget("preset", on_change=_use_preset),
     help="Classic coreference puzzles (Winograd schemas), a treebank sentence with a gold dependency tree, and a "
          "sentence with a repeated word.",
 )
-sentence_default = preset_choice if preset_choice in PRESETS else query_value("sentence", PRESETS[0])
 with st.form("sentence"):
-    sentence = st.text_area("Sentence", sentence_default, max_chars=MAX_CHARS, height=80)
-    st.form_submit_button("Show the heads")
+    st.text_area("Sentence", max_chars=MAX_CHARS, height=80, **state.widget("sentence", in_form=True))
+    st.form_submit_button("Show the heads", on_click=state.submit(["sentence"]))
 
+# --- head choice, filter and units (all in the URL) ----------------------------------------------------------------
+state.keep_in("layer", range(1, n_layers + 1))
+state.keep_in("head", range(1, n_heads + 1))
+state.keep_in("units", list(UNITS))
+state.keep_in("view", VIEWS)
+state["show"] = [x for x in state["show"] if x in LABELS]
+state.write_url()  # callbacks ran before this run, so the state is already the user's latest choice
+st.pills(
+    "Show heads labelled", LABELS, selection_mode="multi", **state.widget("show"),
+    format_func=lambda name: f"{name} ({sum(x.label == name for x in report.labels)})",
+)
+shown, layer, head = state["show"], state["layer"], state["head"]
+state["choice"] = (layer, head)
+controls = st.columns([3, 2])
+options = sorted({(x.layer, x.head) for x in report.labels if x.label in shown} | {(layer, head)})
+controls[0].selectbox(
+    "Head", options, **state.widget("choice", on_change=_choose_head),
+    format_func=lambda key: f"layer {key[0]}, head {key[1]} · {key_figure(labels[key])}",
+)
+controls[1].radio("Units", list(UNITS), format_func=UNITS.get, horizontal=True, **state.widget("units"))
+sentence, units = state["sentence"], state["units"]
 words = tokenize(sentence)
 if not words:
     st.warning("Type a sentence (at least one word) to see the heads at work.")
@@ -95,35 +143,6 @@ try:
 except InputTooLong as error:
     st.error(f"This sentence is too long for the model: {error}")
     st.stop()
-
-# --- head choice, filter and units (all in the URL) ----------------------------------------------------------------
-
-
-def _query_number(name: str, default: int, largest: int) -> int:
-    """A 1-based number from the URL, clamped to 1..largest (anything unreadable gives the default)."""
-    value = query_value(name, str(default))
-    return min(max(int(value), 1), largest) if value.isdigit() else default
-
-
-layer, head = _query_number("layer", 3, n_layers), _query_number("head", 1, n_heads)
-shown = st.pills(
-    "Show heads labelled", LABELS, selection_mode="multi",
-    default=[x for x in query_value("show", ",".join(LABELS)).split(",") if x in LABELS],
-    format_func=lambda name: f"{name} ({sum(x.label == name for x in report.labels)})",
-)
-controls = st.columns([3, 2])
-options = [(x.layer, x.head) for x in report.labels if x.label in shown] or [(layer, head)]
-if (layer, head) not in options:
-    options = sorted(options + [(layer, head)])
-layer, head = controls[0].selectbox(
-    "Head", options, index=options.index((layer, head)),
-    format_func=lambda key: f"layer {key[0]}, head {key[1]} · {key_figure(labels[key])}",
-)
-units = controls[1].radio("Units", list(UNITS), format_func=UNITS.get, horizontal=True,
-                          index=list(UNITS).index(query_value("units", "words")) if query_value("units") == "pieces"
-                          else 0)
-set_query(sentence=sentence, layer=layer, head=head, units=None if units == "words" else units,
-          show=None if set(shown) == set(LABELS) else ",".join(shown))
 
 if units == "pieces":
     attention, tokens = encoded.piece_attentions, encoded.pieces
@@ -207,9 +226,8 @@ if behaviour.rows:
 st.markdown("**Token-to-token view** (bertviz, drawn offline). Lines join each token on the left to the tokens it "
             "attends to on the right; hover a token to isolate its lines.")
 # One view at a time (tabs would draw all three, the 72-head model view included, on every new sentence).
-view = st.segmented_control("View", VIEWS, default=query_value("view") if query_value("view") in VIEWS else VIEWS[0],
-                            label_visibility="collapsed") or VIEWS[0]
-set_query(view=None if view == VIEWS[0] else view)
+st.segmented_control("View", VIEWS, label_visibility="collapsed", **state.widget("view", on_change=_keep_a_view))
+view = state["view"]
 try:
     if view == VIEWS[0]:
         st.iframe(head_view_html(attention, tokens, layer - 1, [head - 1]), height=head_view_height(len(tokens)))

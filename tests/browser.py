@@ -13,7 +13,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import parse_qsl, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "test-output"
@@ -139,3 +139,35 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+
+
+# --- acting on Streamlit widgets the way a user does ------------------------------------------------------------------
+
+def widget_box(page, testid: str, label: str):
+    """The widget of kind ``testid`` (``stSelectbox``, ``stRadio``…) whose label is ``label``."""
+    return page.locator(f'[data-testid="{testid}"]').filter(
+        has=page.locator('[data-testid="stWidgetLabel"]', has_text=label)).first
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label`` by typing it, as a user searching the list does."""
+    box = page.get_by_role("combobox", name=label, exact=True).first
+    box.click()
+    box.fill(option)
+    page.locator('[role="option"]').filter(has_text=option).first.click()
+
+
+def pick(page, label: str, option: str) -> None:
+    """Click ``option`` of the radio group labelled ``label``."""
+    widget_box(page, "stRadio", label).locator("label").filter(has_text=option).first.click()
+
+
+def follow_sidebar(page, title: str) -> None:
+    """Open a page through its sidebar link and wait for it to settle."""
+    page.locator('[data-testid="stSidebar"] a').filter(has_text=title).first.click()
+    wait_until_idle(page, timeout=240)
+
+
+def query(page) -> dict[str, str]:
+    """The address bar's query parameters."""
+    return dict(parse_qsl(urlparse(page.url).query))

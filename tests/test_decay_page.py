@@ -41,18 +41,18 @@ def heatmap(app: AppTest) -> np.ndarray:
 def test_default_view_draws_a_row_normalised_heatmap_and_keeps_its_state_in_the_url():
     app = run_page()
     matrix = heatmap(app)
-    assert matrix.shape == (len(tokenize(app.text_area(key="decay_sentence").value)),) * 2
+    assert matrix.shape == (len(tokenize(app.text_area(key="decay.sentence:widget").value)),) * 2
     assert np.all(np.isnan(np.diag(matrix))), "the word itself is left out"
     np.testing.assert_allclose(np.nanmax(matrix, axis=1), 1.0)
     assert {"sentence", "encoder", "layer", "word"} <= set(app.query_params)
-    assert app.selectbox(key="decay_layer").value == app.query_params["layer"]
+    assert app.selectbox(key="decay.layer:widget").value == app.query_params["layer"]
 
 
 @pytest.mark.parametrize("method", ["occlusion", "gradient"])
 def test_forward_direction_of_a_link_shows_nothing_from_the_right(method):
     app = run_page(sentence="A dog chased the small cat up a tall tree .", encoder="bilstm", direction="forward",
                    word="cat", method=method)
-    if app.radio(key="decay_encoder").value != "bilstm":
+    if app.radio(key="decay.encoder:widget").value != "bilstm":
         pytest.skip("the BiLSTM checkpoint is not available")
     assert not any("gradients" in info.value for info in app.info), "measured with the method the link asked for"
     matrix = heatmap(app)
@@ -64,10 +64,10 @@ def test_bert_gradient_and_overlong_input_get_clear_messages_and_keep_the_text()
     app = run_page(sentence="Short and sweet .", encoder="bert", method="gradient")
     assert any("occlusion" in info.value for info in app.info)
     long_text = " ".join(["qxzjvkqxzjvkqxzj"] * 90)  # 90 words, but 16 WordPieces each
-    app.text_area(key="decay_sentence").set_value(long_text).run()
+    app.text_area(key="decay.sentence:widget").set_value(long_text).run()
     assert not app.exception
     assert any("512" in warning.value for warning in app.warning)
-    assert app.text_area(key="decay_sentence").value == long_text
+    assert app.text_area(key="decay.sentence:widget").value == long_text
 
 
 def test_a_link_to_a_word_the_sentence_lacks_says_which_word_is_shown():

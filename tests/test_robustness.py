@@ -48,7 +48,7 @@ def messages(app: AppTest) -> list[str]:
 
 
 def text_box(app: AppTest, page: str):
-    return app.text_area(key="wic_text") if page == "word_in_context" else app.text_area[0]
+    return app.text_area(key="wic.sentences:widget") if page == "word_in_context" else app.text_area[0]
 
 
 @pytest.mark.parametrize("case", CASES)

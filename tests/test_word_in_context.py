@@ -277,10 +277,10 @@ def test_page_draws_the_bank_preset_and_changes_layer():
     points = sum(_n_points(trace) for trace in figure["data"] if trace.get("mode") == "markers")
     assert points % 28 == 0 and points >= 2 * 28  # 28 occurrences per drawn panel (static and BERT at least)
     assert {t["name"] for t in figure["data"] if t.get("showlegend")} == set(load_presets()["bank"].senses)
-    app.select_slider(key="wic_depth").set_value(0.5).run()
+    app.select_slider(key="wic.layer:widget").set_value(0.5).run()
     assert not app.exception
     assert [a["text"] for a in _figure(app)["layout"]["annotations"] if "<b>" in a["text"]] != titles
-    app.toggle(key="wic_dims3").set_value(True).run()
+    app.toggle(key="wic.dims:widget").set_value(True).run()
     assert not app.exception and any(t["type"] == "scatter3d" for t in _figure(app)["data"])
 
 
@@ -299,7 +299,7 @@ def test_page_explains_bad_input(query, message):
     app.run()
     assert not app.exception
     assert any(message in w.value for w in app.warning), [w.value for w in app.warning]
-    assert app.text_input(key="wic_word").value == query["word"]  # what the user typed stays in the box
+    assert app.text_input(key="wic.word:widget").value == query["word"]  # what the user typed stays in the box
 
 
 # --- the page in a real browser -------------------------------------------------------------------------------------

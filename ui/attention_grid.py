@@ -10,10 +10,10 @@ number the hover formats: about a quarter of the bytes of full-precision values 
 """
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import plotly.graph_objects as go
+
+from ui.common import plotly_text
 
 LABEL_COLOURS = {"coreference": "#d62728", "syntax": "#1f77b4", "meaning": "#2ca02c", "topic": "#ff7f0e",
                  "other": "#9e9e9e"}
@@ -38,7 +38,7 @@ def attention_grid(attention: np.ndarray, tokens: list[str], labels: dict[tuple[
     hover, pair = None, None
     if n <= MAX_HOVER_TOKENS:
         hover = np.full(canvas.shape, "", dtype=object)
-        safe = [html.escape(t) for t in tokens]
+        safe = [plotly_text(t) for t in tokens]
         pair = np.array([[f"{safe[i]} → {safe[j]}" for j in range(n)] for i in range(n)], dtype=object)
     shapes = []
     for layer in range(n_layers):
@@ -77,7 +77,7 @@ def attention_grid(attention: np.ndarray, tokens: list[str], labels: dict[tuple[
 
 def head_heatmap(attention: np.ndarray, tokens: list[str], title: str) -> go.Figure:
     """One head's (n, n) attention with its tokens on both axes: rows attend (from), columns are attended (to)."""
-    safe = [html.escape(t) for t in tokens]
+    safe = [plotly_text(t) for t in tokens]
     positions = list(range(len(tokens)))
     figure = go.Figure(go.Heatmap(
         z=attention, x=positions, y=positions, colorscale="Blues", zmin=0,
@@ -85,7 +85,7 @@ def head_heatmap(attention: np.ndarray, tokens: list[str], title: str) -> go.Fig
         hovertemplate="%{customdata}: %{z:.3f}<extra></extra>", colorbar={"title": "weight"},
     ))
     figure.update_layout(
-        title=html.escape(title), height=min(900, 220 + 22 * len(tokens)), margin={"t": 50},
+        title=plotly_text(title), height=min(900, 220 + 22 * len(tokens)), margin={"t": 50},
         xaxis={"tickvals": positions, "ticktext": safe, "title": "attended word (to)", "side": "bottom"},
         yaxis={"tickvals": positions, "ticktext": safe, "title": "attending word (from)", "autorange": "reversed"},
     )

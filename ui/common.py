@@ -1,4 +1,4 @@
-"""Streamlit helpers shared by every page: cached encoders, the sidebar, safe text and URL state.
+"""Streamlit helpers shared by every page: cached encoders, the sidebar and safe text.
 
 Pages stay thin views over ``engine``; anything that needs Streamlit and is used by more than one
 page lives here.
@@ -98,16 +98,9 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(text, quote=False))
 
 
-def query_value(name: str, default: str = "") -> str:
-    """A query parameter of the page's URL (the shareable state), or ``default``."""
-    value = st.query_params.get(name)
-    return value if value is not None else default
+def plotly_text(text: str) -> str:
+    """User text made inert for Plotly's labels and hover text (a subset of HTML): ``&``, ``<`` and ``>`` escaped.
 
-
-def set_query(**values: str | int | None) -> None:
-    """Write the view's state to the URL so it can be shared as a link (empty values are removed)."""
-    for key, value in values.items():
-        if value is None or value == "":
-            st.query_params.pop(key, None)
-        elif st.query_params.get(key) != str(value):
-            st.query_params[key] = str(value)
+    Quotes stay as they are: they are harmless outside a tag, and Plotly would show ``&quot;`` literally.
+    """
+    return html.escape(text, quote=False)

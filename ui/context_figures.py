@@ -1,18 +1,17 @@
 """Plotly figures of the Word-in-context page: the small multiples of projections and the layer-by-layer measures.
 
 Only plotly here (no Streamlit), so the figures can be built and checked anywhere. All user text reaching a figure
-goes through ``hover_html`` or ``html.escape``: plotly renders a subset of HTML in labels and hover text.
+goes through ``hover_html`` or ``plotly_text``: plotly renders a subset of HTML in labels and hover text.
 """
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ui.common import ENCODER_COLOURS, ENCODER_TITLES
+from ui.common import ENCODER_COLOURS, ENCODER_TITLES, plotly_text
 
 # Okabe-Ito colours (safe for colour-blind readers and projectors), then Plotly's dark palette for more senses.
 SENSE_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
@@ -85,8 +84,8 @@ def hover_html(text: str, start: int, end: int, label: str, source: str) -> str:
     lines.append(" ".join(line))
     sentence = ("…" if words and words[0][0] > 0 else "") + "<br>".join(lines) + \
         ("…" if words and words[-1][1] < len(text.rstrip()) else "")
-    extra = ([f"<i>{html.escape(label)}</i>"] if label else []) + \
-        ([f"<span style='color:#666'>{html.escape(source)}</span>"] if source else [])
+    extra = ([f"<i>{plotly_text(label)}</i>"] if label else []) + \
+        ([f"<span style='color:#666'>{plotly_text(source)}</span>"] if source else [])
     return "<br>".join([sentence, *extra])
 
 
@@ -94,9 +93,9 @@ def _escaped_with_bold(text: str, a: int, b: int, start: int, end: int) -> str:
     """``text[a:b]`` HTML-escaped, with the part inside ``start:end`` in bold."""
     bold_start, bold_end = max(a, start), min(b, end)
     if bold_start >= bold_end:
-        return html.escape(text[a:b])
-    return (html.escape(text[a:bold_start]) + "<b>" + html.escape(text[bold_start:bold_end]) + "</b>"
-            + html.escape(text[bold_end:b]))
+        return plotly_text(text[a:b])
+    return (plotly_text(text[a:bold_start]) + "<b>" + plotly_text(text[bold_start:bold_end]) + "</b>"
+            + plotly_text(text[bold_end:b]))
 
 
 def projection_figure(panels: list[Panel], points: Points, dims: int, height: int = 460) -> go.Figure:
@@ -152,7 +151,7 @@ def _shared_point_labels(panel: Panel, points: Points) -> go.Scatter:
     groups: dict[tuple, list[int]] = {}
     for i, position in enumerate(map(tuple, panel.coords)):
         groups.setdefault(position, []).append(i)
-    texts = [f"{html.escape(' / '.join(sorted({points.forms[i] for i in rows})))} ×{len(rows)}"
+    texts = [f"{plotly_text(' / '.join(sorted({points.forms[i] for i in rows})))} ×{len(rows)}"
              for rows in groups.values()]
     # an invisible marker as large as the nested ones lifts the text clear of them
     return go.Scatter(x=[c[0] for c in groups], y=[c[1] for c in groups], mode="markers+text", text=texts,
@@ -162,9 +161,9 @@ def _shared_point_labels(panel: Panel, points: Points) -> go.Scatter:
 
 def _panel_title(panel: Panel) -> str:
     """Two lines: encoder and layer, then how the map was made (the same height for every panel)."""
-    name = f"<b>{html.escape(ENCODER_TITLES[panel.encoder])}</b>"
-    layer = f" · {html.escape(panel.layer)}" if panel.layer else ""
-    return f"{name}{layer}<br><span style='font-size:12px;color:#555'>{html.escape(panel.method)}</span>"
+    name = f"<b>{plotly_text(ENCODER_TITLES[panel.encoder])}</b>"
+    layer = f" · {plotly_text(panel.layer)}" if panel.layer else ""
+    return f"{name}{layer}<br><span style='font-size:12px;color:#555'>{plotly_text(panel.method)}</span>"
 
 
 def _annotate(figure: go.Figure, column: int, text: str, dims: int) -> None:
@@ -173,7 +172,7 @@ def _annotate(figure: go.Figure, column: int, text: str, dims: int) -> None:
         return
     domain = figure.layout[f"xaxis{column if column > 1 else ''}"].domain if dims == 2 else \
         figure.layout[f"scene{column if column > 1 else ''}"].domain.x
-    figure.add_annotation(text=html.escape(text).replace("\n", "<br>"), xref="paper", yref="paper",
+    figure.add_annotation(text=plotly_text(text).replace("\n", "<br>"), xref="paper", yref="paper",
                           x=(domain[0] + domain[1]) / 2, y=0.04, xanchor="center", showarrow=False, align="center",
                           font={"size": 12, "color": "#444"}, bgcolor="rgba(255,255,255,0.85)")
 
@@ -235,7 +234,7 @@ def measures_figure(series: dict[str, list[dict]], baseline: float | None, depth
                 showlegend=column == 1, line={"color": ENCODER_COLOURS[encoder], "width": 3,
                                               "dash": "dot" if single else "solid"}, marker={"size": 8},
                 text=[row["layer"] for row in kept],
-                hovertemplate="%{text}: %{y:.3f}<extra>" + html.escape(name) + "</extra>",
+                hovertemplate="%{text}: %{y:.3f}<extra>" + plotly_text(name) + "</extra>",
             ), row=1, col=column)
     if baseline is not None:
         figure.add_hline(y=baseline, line={"dash": "dash", "color": "#555"}, row=1, col=1,

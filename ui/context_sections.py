@@ -16,6 +16,7 @@ from engine.occurrences import Contexts, FoundOccurrences, word_spans
 from ui.common import ENCODER_TITLES, escape_markdown
 from ui.context_data import cached_measures, cached_targets, panel_map, prefetch_umap
 from ui.context_figures import UNLABELLED, Panel, Points, hover_html, measures_figure, projection_figure
+from ui.context_state import STATE
 
 DEFAULT_DEPTHS = (0.0, 0.167, 0.333, 0.5, 0.667, 0.833, 1.0)  # every layer of the default encoders (1, 3, 4, 7)
 POLL_SECONDS = 0.5
@@ -199,29 +200,28 @@ def render_measures(view: ContextView) -> None:
 def render_neighbours(view: ContextView, selection: dict) -> None:
     """The k nearest occurrences of one occurrence (chosen in a list or by clicking a point), by cosine."""
     st.header("Nearest neighbours")
-    state, found, labels = st.session_state, view.found, view.labels
+    state, found, labels = STATE, view.found, view.labels
     options = [name for name in ENCODER_NAMES if name not in view.unavailable]  # stable while models load
     if not options:
         return
     clicked = [point["customdata"] for point in (selection.selection.points if selection else [])
                if point.get("customdata")]
-    if clicked and tuple(clicked[0]) != state.get("wic_last_click") and clicked[0][1] in options:
-        state.wic_last_click = tuple(clicked[0])
-        state.wic_focus, state.wic_encoder = int(clicked[0][0]), str(clicked[0][1])
-    if state.get("wic_encoder") not in options:
-        state.wic_encoder = "bert" if "bert" in options else options[-1]
-    if state.get("wic_focus", 0) >= len(found.occurrences):
-        state.wic_focus = 0
+    if clicked and tuple(clicked[0]) != state["last_click"] and clicked[0][1] in options:
+        state["last_click"] = tuple(clicked[0])
+        state["focus"], state["encoder"] = int(clicked[0][0]), str(clicked[0][1])
+    name = state.keep_in("encoder", options, fallback="bert")
+    focus = state.keep_in("focus", range(len(found.occurrences)))
+    k = state.keep_in("k", range(1, 21))
     pick_encoder, pick_point, pick_k = st.columns([1, 4, 1])
-    name = pick_encoder.selectbox("Encoder", options, key="wic_encoder", format_func=ENCODER_TITLES.get)
+    pick_encoder.selectbox("Encoder", options, format_func=ENCODER_TITLES.get, **state.widget("encoder"))
 
     def occurrence_name(index: int) -> str:
         text = found.lines[found.occurrences[index].sentence].text
         return f"#{index + 1} · {labels[index]} · {text[:90]}{'…' if len(text) > 90 else ''}"
 
-    focus = pick_point.selectbox("Occurrence (or click a point above)", range(len(found.occurrences)),
-                                 key="wic_focus", format_func=occurrence_name)
-    k = pick_k.number_input("How many", 1, 20, 5, key="wic_k")
+    pick_point.selectbox("Occurrence (or click a point above)", range(len(found.occurrences)),
+                         format_func=occurrence_name, **state.widget("focus"))
+    pick_k.number_input("How many", 1, 20, **state.widget("k"))
     if name not in view.ready:
         st.caption(f"{ENCODER_TITLES[name]} is still loading; its neighbours appear when it is ready.")
         return

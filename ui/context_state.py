@@ -1,4 +1,4 @@
-"""The Word-in-context view's state: restored from the URL on a session's first run, written back on every run.
+"""The Word-in-context view's state (``ui.page_state``) and the callbacks of its inputs.
 
 Query parameters: ``word``, ``preset`` (a preset's word), ``sentences`` (newline-separated, ``label | sentence``;
 only when they differ from the preset), ``encoder`` (whose nearest neighbours are listed), ``layer`` (relative depth,
@@ -11,40 +11,47 @@ import streamlit as st
 from engine import ENCODER_NAMES
 from engine.corpus_index import corpus_index
 from engine.occurrences import ContextInputError, ContextLine, format_lines, parse_lines
-from engine.presets import Preset
+from engine.presets import Preset, load_presets
 from engine.word_forms import word_forms
-from ui.common import escape_markdown, query_value, set_query
+from ui.common import escape_markdown
+from ui.page_state import Field, PageState
 
 CUSTOM = "(your own sentences)"
 DEFAULT_PRESET = "bank"
 DEFAULT_SEARCH = 40
+MAX_TEXT = 120_000
 
 
-def restore_from_url(presets: dict[str, Preset]) -> None:
-    """Fill the page's widget state from the URL once per session (later runs keep what the user changed)."""
-    if st.session_state.get("wic_restored"):
-        return
-    st.session_state.wic_restored = True
-    word, preset, sentences = query_value("word").strip(), query_value("preset").strip(), query_value("sentences")
-    state = st.session_state
-    state.wic_inflections = query_value("inflections", "1") != "0"
-    state.wic_dims3 = query_value("dims") == "3"
-    state.wic_encoder = query_value("encoder") if query_value("encoder") in ENCODER_NAMES else "bert"
-    state.wic_depth_query = query_value("layer")
-    state.wic_sources = {}
-    state.wic_notice, state.wic_notice_ok = "", True
+def _fill_from_link(state: PageState) -> None:
+    """A link names a preset, a word (its preset, else a corpus search) or its own sentences; no link: ``bank``."""
+    presets = load_presets()
+    word, preset, sentences = state["word"].strip(), state["preset"].strip(), state["sentences"]
     chosen = presets.get(preset) if preset else preset_for(word, presets) if word else presets[DEFAULT_PRESET]
     if sentences.strip():
-        state.wic_preset, state.wic_text, state.wic_word = CUSTOM, sentences, word
+        state["preset"], state["word"] = CUSTOM, word
     elif chosen is not None:
-        state.wic_preset, state.wic_text = chosen.word, format_lines(chosen.lines())
-        state.wic_word = word or chosen.word
+        state["preset"], state["sentences"] = chosen.word, format_lines(chosen.lines())
+        state["word"] = word or chosen.word
     else:
         if preset:
-            state.wic_notice, state.wic_notice_ok = f"There is no preset called “{escape_markdown(preset)}”.", False
-        state.wic_preset, state.wic_word, state.wic_text = CUSTOM, word, ""
+            state["notice"], state["notice_ok"] = f"There is no preset called “{escape_markdown(preset)}”.", False
+        state["preset"], state["word"], state["sentences"] = CUSTOM, word, ""
         if word:
             search_corpus(DEFAULT_SEARCH)
+
+
+STATE = PageState("wic", {
+    "word": Field("", parse=lambda text: text[:100]),
+    "preset": Field("", dump=lambda preset: None if preset == CUSTOM else preset),
+    "sentences": Field("", parse=lambda text: text[:MAX_TEXT]),  # written only when they are not a preset's
+    "inflections": Field(True, parse=lambda text: text != "0", dump=lambda on: None if on else "0"),
+    "dims": Field(False, parse=lambda text: text == "3", dump=lambda three: "3" if three else None),  # 3-D?
+    "layer": Field(1.0, parse=float, dump=lambda depth: f"{depth:.3g}"),
+    "encoder": Field("bert", parse=lambda name: name if name in ENCODER_NAMES else "bert"),
+    "search_n": Field(DEFAULT_SEARCH, url=False),
+    "focus": Field(0, url=False), "k": Field(5, url=False), "last_click": Field(None, url=False),
+    "notice": Field("", url=False), "notice_ok": Field(True, url=False), "sources": Field({}, url=False),
+}, on_url=_fill_from_link)
 
 
 def preset_for(word: str, presets: dict[str, Preset]) -> Preset | None:
@@ -58,82 +65,73 @@ def preset_for(word: str, presets: dict[str, Preset]) -> Preset | None:
 def search_corpus(limit: int | None = None) -> None:
     """Replace the sentences with up to ``limit`` (default: the "How many" box) corpus sentences holding the word.
 
-    ``wic_notice`` says what happened, as Markdown with the user's word escaped.
+    The ``notice`` says what happened, as Markdown with the user's word escaped.
     """
-    state = st.session_state
-    limit = int(limit or state.get("wic_search_n", DEFAULT_SEARCH))
+    state = STATE
+    limit = int(limit or state["search_n"])
     try:
-        found = corpus_index().search(state.wic_word, state.wic_inflections, limit)
+        found = corpus_index().search(state["word"], state["inflections"], limit)
     except ContextInputError:
         return  # the page shows what is wrong with the word
+    word = escape_markdown(state["word"].strip())
     if not found.matches:
-        state.wic_notice = (f"No sentence of the bundled corpus (SemCor brown1 + EWT train/dev) contains "
-                            f"“{escape_markdown(state.wic_word.strip())}”. Type or paste your own sentences "
-                            "(open *Sentences*).")
-        state.wic_notice_ok = False
+        state["notice"] = (f"No sentence of the bundled corpus (SemCor brown1 + EWT train/dev) contains “{word}”. "
+                           "Type or paste your own sentences (open *Sentences*).")
+        state["notice_ok"] = False
         return
-    state.wic_text = format_lines([ContextLine(match.label, match.text) for match in found.matches])
-    state.wic_sources = {match.text: match.source + (f" · sense key {match.sense_key}" if match.sense_key else "")
-                         for match in found.matches}
-    state.wic_preset = CUSTOM
+    state["sentences"] = format_lines([ContextLine(match.label, match.text) for match in found.matches])
+    state["sources"] = {match.text: match.source + (f" · sense key {match.sense_key}" if match.sense_key else "")
+                        for match in found.matches}
+    state["preset"] = CUSTOM
     labelled = sum(1 for match in found.matches if match.label)
-    word = escape_markdown(state.wic_word.strip())
-    state.wic_notice = (f"Found {found.total} corpus sentences with “{word}”; showing {len(found.matches)} "
-                        f"({labelled} sense-labelled by SemCor).")
-    state.wic_notice_ok = True
+    state["notice"] = (f"Found {found.total} corpus sentences with “{word}”; showing {len(found.matches)} "
+                       f"({labelled} sense-labelled by SemCor).")
+    state["notice_ok"] = True
 
 
 def choose_preset(presets: dict[str, Preset]) -> None:
     """Selecting a preset loads its sentences and word (the selectbox's callback)."""
-    state = st.session_state
-    if state.wic_preset in presets:
-        preset = presets[state.wic_preset]
-        state.wic_text, state.wic_word, state.wic_notice = format_lines(preset.lines()), preset.word, ""
+    state = STATE
+    if state["preset"] in presets:
+        preset = presets[state["preset"]]
+        state["sentences"], state["word"], state["notice"] = format_lines(preset.lines()), preset.word, ""
 
 
 def word_changed(presets: dict[str, Preset]) -> None:
     """A new word with a preset loads that preset, unless the user is working on their own sentences."""
-    state = st.session_state
-    preset = preset_for(state.wic_word, presets)
-    if state.wic_preset != CUSTOM and preset is not None and preset.word != state.wic_preset:
-        word = state.wic_word
-        state.wic_preset = preset.word
+    state = STATE
+    preset = preset_for(state["word"], presets)
+    if state["preset"] != CUSTOM and preset is not None and preset.word != state["preset"]:
+        word = state["word"]
+        state["preset"] = preset.word
         choose_preset(presets)
-        state.wic_word = word  # keep the form the user typed (``banks``)
+        state["word"] = word  # keep the form the user typed (``banks``)
 
 
 def text_changed(presets: dict[str, Preset]) -> None:
     """Editing a preset's sentences makes them the user's own."""
-    state = st.session_state
-    preset = presets.get(state.wic_preset)
-    if preset is not None and parse_lines(state.wic_text) != preset.lines():
-        state.wic_preset = CUSTOM
+    preset = presets.get(STATE["preset"])
+    if preset is not None and parse_lines(STATE["sentences"]) != preset.lines():
+        STATE["preset"] = CUSTOM
 
 
-def restore_depth(depths: list[float]) -> None:
-    """Put the layer slider on the offered depth nearest to the one asked for (the URL's on the first run)."""
-    state = st.session_state
-    if state.get("wic_depth") not in depths:
-        try:
-            wanted = state.get("wic_depth", float(state.wic_depth_query or 1.0))
-        except ValueError:
-            wanted = 1.0
-        state.wic_depth = min(depths, key=lambda d: abs(d - wanted))
+def nearest_depth(depths: list[float]) -> float:
+    """Put the layer on the offered depth nearest to the one chosen (or linked) and return it."""
+    STATE["layer"] = min(depths, key=lambda d: abs(d - STATE["layer"]))
+    return STATE["layer"]
 
 
-def save_to_url(presets: dict[str, Preset], depth: float) -> None:
+def save_to_url(presets: dict[str, Preset]) -> None:
     """Write the view to the URL (the sentences only when they are not exactly a preset's)."""
-    state = st.session_state
-    preset = state.wic_preset if state.wic_preset in presets else None
-    set_query(word=state.wic_word.strip(), preset=preset, sentences=None if preset else state.wic_text.strip(),
-              encoder=state.get("wic_encoder", "bert"), layer=f"{depth:.3g}",
-              dims="3" if state.get("wic_dims3") else None, inflections=None if state.wic_inflections else "0")
+    preset = presets.get(STATE["preset"])
+    STATE.write_url(sentences=None if preset and parse_lines(STATE["sentences"]) == preset.lines()
+                    else STATE["sentences"].strip())
 
 
 def sentence_sources(lines: list[ContextLine], presets: dict[str, Preset]) -> list[str]:
     """Where each sentence comes from: the current preset or search, else the bundled corpus, else the user."""
-    preset = presets.get(st.session_state.wic_preset)
-    known = {**st.session_state.wic_sources, **(preset.sources() if preset else {})}
+    preset = presets.get(STATE["preset"])
+    known = {**STATE["sources"], **(preset.sources() if preset else {})}
     if any(line.text not in known for line in lines):
         known = {**_corpus_sources(), **known}
     return [known.get(line.text, "typed in") for line in lines]

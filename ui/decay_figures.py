@@ -4,18 +4,18 @@ Every word shown comes from the user, so tick labels and hover text are HTML-esc
 """
 from __future__ import annotations
 
-import html
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+
+from ui.common import plotly_text
 
 HEAT_SCALE = "Blues"
 
 
 def word_labels(words: list[str]) -> list[str]:
     """Unique, escaped axis labels "3 · bank" (a word can occur twice in a sentence)."""
-    return [f"{i + 1} · {html.escape(word)}" for i, word in enumerate(words)]
+    return [f"{i + 1} · {plotly_text(word)}" for i, word in enumerate(words)]
 
 
 def influence_heatmap(matrix: np.ndarray, words: list[str], chosen: int) -> go.Figure:
@@ -24,7 +24,7 @@ def influence_heatmap(matrix: np.ndarray, words: list[str], chosen: int) -> go.F
     The diagonal is NaN (left out) and shows the grey background; the chosen row is framed in red.
     """
     labels = word_labels(words)
-    escaped = [html.escape(word) for word in words]
+    escaped = [plotly_text(word) for word in words]
     hover = [[f"“{escaped[i]}” (word {i + 1}) ← “{escaped[j]}” (word {j + 1}), "
               f"offset {j - i:+d}: {matrix[i, j]:.2f}" if i != j
               else f"“{escaped[i]}” itself: left out (its own input always matters most)"
@@ -48,7 +48,7 @@ def influence_heatmap(matrix: np.ndarray, words: list[str], chosen: int) -> go.F
 def row_bars(row: np.ndarray, words: list[str], chosen: int) -> go.Figure:
     """Word ``chosen``'s row as bars over signed offset (negative: words to its left), each bar named by its word."""
     offsets = np.arange(len(words)) - chosen
-    escaped = [html.escape(word) for word in words]
+    escaped = [plotly_text(word) for word in words]
     ticks = [f"{word} {d:+d}" if d else f"<b>{word}</b>" for word, d in zip(escaped, offsets)]
     figure = go.Figure(go.Bar(
         x=offsets, y=row, marker_color=["#1f77b4" if d < 0 else "#ff7f0e" for d in offsets], customdata=escaped,
@@ -81,7 +81,7 @@ def corpus_chart(curves: list[tuple[str, str, pd.DataFrame]], log_scale: bool) -
                 line={"color": colour, "width": 2}, name=label, legendgroup=label, showlegend=first,
                 customdata=np.stack([side["low"], side["high"], side["pairs"]], axis=1),
                 hovertemplate="offset %{x:+d}: %{y:.3f} (95%: %{customdata[0]:.3f}–%{customdata[1]:.3f}, "
-                              "%{customdata[2]:,} pairs)<extra>" + html.escape(label) + "</extra>",
+                              "%{customdata[2]:,} pairs)<extra>" + plotly_text(label) + "</extra>",
             ))
     figure.update_layout(
         height=440, margin={"t": 30, "l": 10, "r": 10, "b": 10}, legend={"orientation": "h", "y": -0.18},

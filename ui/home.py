@@ -6,9 +6,15 @@ import streamlit as st
 
 from engine import InputTooLong
 from engine.similarity import MAX_WORDS, DemoInputError, check_demo_input, word_similarity
-from ui.common import ENCODER_COLOURS, ENCODER_TITLES, available_encoders, page_setup, query_value, set_query
+from ui.common import ENCODER_COLOURS, ENCODER_TITLES, available_encoders, page_setup
+from ui.page_state import Field, PageState
 
 MAX_CHARS = 20_000  # per sentence box; longer pastes are cut by the widget, which says so
+STATE = PageState("home", {
+    "a": Field("I deposited the cheque at the bank this morning.", parse=lambda text: text[:MAX_CHARS]),
+    "b": Field("We had a picnic on the grassy bank of the river.", parse=lambda text: text[:MAX_CHARS]),
+    "word": Field("bank", parse=lambda text: text[:100]),
+})
 
 page_setup("Home", "🧭")
 
@@ -37,16 +43,17 @@ st.header("Try it: one word, two sentences")
 st.caption("The cosine similarity of the word's two vectors, per encoder and layer. 1.0 means identical vectors. "
            f"Each sentence may have up to {MAX_WORDS} words.")
 
+state = STATE.restore()
 with st.form("demo"):
     left, right = st.columns(2)
-    first = left.text_area("First sentence", query_value("a", "I deposited the cheque at the bank this morning."), max_chars=MAX_CHARS)
-    second = right.text_area("Second sentence", query_value("b", "We had a picnic on the grassy bank of the river."), max_chars=MAX_CHARS)
-    word = st.text_input("Shared word", query_value("word", "bank"), max_chars=100)
-    st.form_submit_button("Compare")
+    left.text_area("First sentence", max_chars=MAX_CHARS, **state.widget("a", in_form=True))
+    right.text_area("Second sentence", max_chars=MAX_CHARS, **state.widget("b", in_form=True))
+    st.text_input("Shared word", max_chars=100, **state.widget("word", in_form=True))
+    st.form_submit_button("Compare", on_click=state.submit(("a", "b", "word")))
 
-set_query(a=first, b=second, word=word)
+state.write_url()
 try:
-    sentence_a, sentence_b, i, j = check_demo_input(first, second, word)
+    sentence_a, sentence_b, i, j = check_demo_input(state["a"], state["b"], state["word"])
 except DemoInputError as error:
     st.warning(str(error))
     st.stop()

@@ -1,0 +1,179 @@
+"""Live use in headless Chromium, as a teacher clicks: the sidebar back and forth, presets and heads changed in a
+row, Compare pressed again and again, and a seeded random walk over every page. After every step: no exception box,
+and the value on screen and in the address bar is the one chosen.
+"""
+from __future__ import annotations
+
+import os
+import random
+
+import pytest
+
+from tests.browser import (choose, exceptions_on, follow_sidebar, open_page, pick, query, screenshot, wait_until_idle,
+                           widget_box)
+
+PAGES = ("Home", "Word in context", "Distance decay", "Attention heads")
+
+
+@pytest.fixture()
+def visit(app_server, browser):
+    """A fresh browser session on the Word-in-context page; tests move on from there."""
+    visit = open_page(browser, f"{app_server.url}/Word_in_context?word=bank")
+    wait_until_idle(visit.page, timeout=240)
+    yield visit
+    visit.page.context.close()
+
+
+def settled(page, step: str) -> None:
+    wait_until_idle(page, timeout=240, quiet=1.0)
+    assert exceptions_on(page) == [], f"after {step}"
+
+
+def test_sidebar_back_and_forth_keeps_every_page(visit):
+    page = visit.page
+    choose(page, "Preset", "cell (")
+    settled(page, "choosing the cell preset")
+    follow_sidebar(page, "Distance decay")
+    box = page.get_by_label("Sentence (type your own")
+    box.fill("A dog chased the small cat up a tall tree .")
+    box.press("Control+Enter")
+    settled(page, "typing a decay sentence")
+    for title in ("Attention heads", "Home", "Word in context", "Distance decay", "Word in context"):
+        follow_sidebar(page, title)
+        assert exceptions_on(page) == [], f"after opening {title}"
+    assert page.get_by_label("Target word").input_value() == "cell"
+    assert query(page)["preset"] == "cell"
+    assert page.locator(".js-plotly-plot").count() >= 1, "the maps are drawn"
+    follow_sidebar(page, "Distance decay")
+    assert page.get_by_label("Sentence (type your own").input_value().startswith("A dog chased")
+    assert query(page)["sentence"].startswith("A dog chased")
+    assert visit.external_requests() == []
+
+
+def test_five_preset_changes_in_a_row(visit):
+    page = visit.page
+    for word in ("cell", "plant", "spring", "light", "bank"):
+        choose(page, "Preset", f"{word} (")
+        settled(page, f"choosing the {word} preset")
+        assert page.get_by_label("Target word").input_value() == word
+        assert query(page)["preset"] == word
+        assert page.get_by_text("Nearest neighbours").count() >= 1 and page.get_by_text("Export").count() >= 1
+    screenshot(page, "word_in_context_after_five_presets")
+
+
+def test_compare_again_and_again_on_home(visit):
+    page = visit.page
+    follow_sidebar(page, "Home")
+    for sentence in ("The bank was closed.", "A bank of fog rolled in.", "She robbed a bank.", "The bank is near."):
+        page.get_by_label("First sentence").fill(sentence)
+        page.get_by_role("button", name="Compare").click()
+        settled(page, f"comparing “{sentence}”")
+        assert page.get_by_label("First sentence").input_value() == sentence
+        assert query(page)["a"] == sentence
+
+
+def test_three_head_choices_in_a_row(visit):
+    page = visit.page
+    follow_sidebar(page, "Attention heads")
+    for layer, head in ((5, 11), (6, 11), (3, 1)):
+        choose(page, "Head", f"layer {layer}, head {head} ·")
+        settled(page, f"choosing head {layer}-{head}")
+        assert (query(page)["layer"], query(page)["head"]) == (str(layer), str(head))
+        assert page.get_by_text(f"Layer {layer}, head {head}:").count() >= 1
+    pick(page, "Units", "WordPiece pieces")
+    settled(page, "choosing pieces")
+    pick(page, "Units", "Words")
+    settled(page, "choosing words")
+    assert "units" not in query(page) and query(page)["head"] == "1"
+
+
+# --- the random walk ---------------------------------------------------------------------------------------------------
+
+SENTENCES = ("The bank raised its rates.", "It was too tired to cross the street.", "Spring came early this year.",
+             "qzx blorf wibble", "   ", "<b>bold</b> & \"quoted\" bank")
+
+
+def _act(page, rng: random.Random) -> str:
+    """One random action on the current page (or a sidebar link); returns what it did, for the log."""
+    kinds = ["sidebar", "select", "radio", "slider", "toggle", "text", "button"]
+    kind = rng.choice(kinds)
+    if kind == "sidebar":
+        title = rng.choice(PAGES)
+        page.locator('[data-testid="stSidebar"] a').filter(has_text=title).first.click()
+        return f"sidebar → {title}"
+    main = page.locator('[data-testid="stMain"]')
+    if kind == "select":
+        boxes = main.locator('[data-testid="stSelectbox"]:visible input')
+        if boxes.count():
+            box = boxes.nth(rng.randrange(boxes.count()))
+            box.click()
+            box.press("ArrowDown")  # opens the whole list (the input filters it by what it shows)
+            options = page.locator('[role="option"]')
+            options.first.wait_for(timeout=5_000)
+            choice = rng.randrange(min(options.count(), 8))
+            text = options.nth(choice).inner_text()
+            options.nth(choice).click()
+            return f"select {text[:40]!r}"
+    if kind == "radio":
+        groups = main.locator('[data-testid="stRadio"]:visible')
+        enabled = [groups.nth(i) for i in range(groups.count()) if groups.nth(i).locator("input:enabled").count()]
+        if enabled:
+            labels = rng.choice(enabled).locator("label")
+            option = labels.nth(rng.randrange(labels.count()))
+            text = option.inner_text()
+            option.click()
+            return f"radio {text!r}"
+    if kind == "slider":
+        sliders = main.locator('[data-testid="stSlider"]:visible input[type=range]')
+        if sliders.count():
+            slider = sliders.nth(rng.randrange(sliders.count()))
+            key = rng.choice(["ArrowLeft", "ArrowRight", "Home", "End"])
+            slider.focus()
+            slider.press(key)
+            return f"slider {key}"
+    if kind == "toggle":
+        toggles = main.locator('[data-testid="stCheckbox"]:visible label')
+        if toggles.count():
+            toggles.nth(rng.randrange(toggles.count())).click()
+            return "toggle"
+    if kind == "text":
+        boxes = main.locator("textarea:visible, input[type=text]:visible")
+        if boxes.count():
+            box = boxes.nth(rng.randrange(boxes.count()))
+            text = rng.choice(SENTENCES if box.evaluate("e => e.tagName") == "TEXTAREA" else ("bank", "cell", "zzq"))
+            box.fill(text)
+            submit = main.locator('[data-testid="stFormSubmitButton"] button:visible')
+            if submit.count() and box.evaluate("e => !!e.closest('[data-testid=\"stForm\"]')"):
+                submit.first.click()
+            else:
+                box.press("Control+Enter" if box.evaluate("e => e.tagName") == "TEXTAREA" else "Enter")
+            return f"type {text!r}"
+    buttons = main.locator('[data-testid="stButton"] button:visible, [data-testid="stFormSubmitButton"] button:visible')
+    safe = [buttons.nth(i) for i in range(buttons.count()) if "Compute" not in buttons.nth(i).inner_text()]
+    if safe:
+        button = rng.choice(safe)
+        text = button.inner_text()
+        button.click()
+        return f"button {text[:40]!r}"
+    return f"nothing to do for {kind}"
+
+
+def test_random_walk_over_every_page(visit):
+    seed = int(os.environ.get("MONKEY_SEED", random.SystemRandom().randrange(10_000)))
+    steps = int(os.environ.get("MONKEY_STEPS", 40))
+    rng, page, log = random.Random(seed), visit.page, []
+    print(f"random walk: MONKEY_SEED={seed} MONKEY_STEPS={steps}")
+    for step in range(steps):
+        try:
+            log.append(_act(page, rng))
+            page.keyboard.press("Escape")  # close a list left open
+            wait_until_idle(page, timeout=240, quiet=0.7)
+        except Exception as error:  # noqa: BLE001 - any failure is reported with the seed that replays it
+            pytest.fail(f"step {step} failed (replay with MONKEY_SEED={seed}): {error}\n" + "\n".join(log))
+        boxes = exceptions_on(page)
+        if boxes:
+            screenshot(page, f"random_walk_{seed}")
+            pytest.fail(f"exception box after step {step} (replay with MONKEY_SEED={seed}):\n"
+                        + "\n".join(log) + "\n\n" + boxes[0][:2000])
+    assert len(log) == steps and visit.external_requests() == []
+    assert widget_box is not None

@@ -1,0 +1,218 @@
+"""Multi-step use through Streamlit's AppTest, as a teacher clicks: page switches, and every widget changed again and
+again. Each change must stick (on screen and in the URL) and nothing may raise.
+
+The whole app runs (``app.py`` with its navigation), so widget state is cleaned up between pages as in a browser.
+A sidebar link opens a page with an empty query, so ``go`` clears the query before switching.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from engine.presets import load_presets
+from tests.browser import ROOT
+from ui.context_figures import hover_html
+
+PAGES = {"home": "app.py", "wic": "pages/1_Word_in_context.py", "decay": "pages/2_Distance_decay.py",
+         "heads": "pages/3_Attention_heads.py"}
+
+
+def widget(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}:widget"
+
+
+def start(page: str = "home", **query: str) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240)
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.run()
+    if page != "home":
+        go(app, page, keep_query=bool(query))
+    assert_fine(app)
+    return app
+
+
+def go(app: AppTest, page: str, keep_query: bool = False) -> AppTest:
+    """Open a page as its sidebar link does (the query emptied), or as a link does (``keep_query``)."""
+    if not keep_query:
+        app.query_params.clear()
+    app.switch_page(PAGES[page]).run()
+    assert_fine(app)
+    return app
+
+
+def assert_fine(app: AppTest) -> None:
+    assert not app.exception, [e.message for e in app.exception]
+
+
+def set_each(app: AppTest, kind: str, key: str, values, param: str | None = None, spell=str) -> None:
+    """Set one widget to each value in turn: each must stick, and show in the URL's ``param`` as ``spell(value)``."""
+    for value in values:
+        getattr(app, kind)(key=key).set_value(value).run()
+        assert_fine(app)
+        assert getattr(app, kind)(key=key).value == value
+        if param is not None:
+            assert app.query_params.get(param) == spell(value), (param, value)
+
+
+def panel_titles(app: AppTest) -> list[str]:
+    figure = json.loads(app.get("plotly_chart")[0].proto.spec)
+    return [re.sub("<[^>]+>", " ", a["text"]) for a in figure["layout"]["annotations"] if "<b>" in a["text"]]
+
+
+# --- Word in context -------------------------------------------------------------------------------------------------
+
+def test_word_in_context_survives_a_trip_to_another_page():
+    app = start("wic", word="cell")
+    app.select_slider(key=widget("wic", "layer")).set_value(0.5).run()
+    titles = panel_titles(app)
+    go(app, "decay")
+    go(app, "wic")  # used to raise: st.session_state has no attribute "wic_text"
+    assert app.text_input(key=widget("wic", "word")).value == "cell"
+    assert app.select_slider(key=widget("wic", "layer")).value == 0.5
+    assert panel_titles(app) == titles
+    assert app.query_params["preset"] == "cell" and app.query_params["layer"] == "0.5"
+
+
+def test_five_preset_changes_in_a_row_each_stick():
+    app = start("wic")
+    for word in ("cell", "plant", "spring", "light", "bank"):
+        app.selectbox(key=widget("wic", "preset")).set_value(word).run()
+        assert_fine(app)  # the second or third change used to put a TypeError in place of the neighbours
+        assert app.text_input(key=widget("wic", "word")).value == word
+        assert app.query_params["preset"] == word and app.query_params["word"] == word
+        assert any(h.value == "Nearest neighbours" for h in app.header)
+        assert app.selectbox(key=widget("wic", "focus")).value in range(len(load_presets()[word].sentences) * 2)
+
+
+def test_find_contexts_after_changing_the_word():
+    app = start("wic")
+    app.selectbox(key=widget("wic", "focus")).set_value(7).run()
+    app.text_input(key=widget("wic", "word")).set_value("guitar").run()
+    assert any("does not occur" in w.value for w in app.warning)
+    next(b for b in app.button if b.label.startswith("Find contexts")).click().run()
+    assert_fine(app)
+    assert app.query_params["word"] == "guitar" and "sentences" in app.query_params
+    assert any("corpus sentences with" in i.value for i in app.info)
+    assert app.selectbox(key=widget("wic", "focus")).value == 0, "an occurrence of the new sentences is chosen"
+
+
+def test_the_layer_slider_keeps_its_value_through_a_word_that_is_not_found():
+    app = start("wic")
+    app.select_slider(key=widget("wic", "layer")).set_value(0.5).run()
+    titles = panel_titles(app)
+    app.text_input(key=widget("wic", "word")).set_value("guitar").run()  # the page stops before the slider
+    app.text_input(key=widget("wic", "word")).set_value("bank").run()
+    assert app.select_slider(key=widget("wic", "layer")).value == 0.5  # used to read "input"
+    assert panel_titles(app) == titles, "the maps show the layer the slider reads"
+
+
+def test_every_word_in_context_widget_changes_three_times():
+    app = start("wic")
+    set_each(app, "select_slider", widget("wic", "layer"), (0.0, 0.5, 1.0), "layer", lambda d: f"{d:.3g}")
+    set_each(app, "toggle", widget("wic", "dims"), (True, False, True), "dims", lambda on: "3" if on else None)
+    set_each(app, "checkbox", widget("wic", "inflections"), (False, True, False), "inflections",
+             lambda on: None if on else "0")
+    set_each(app, "selectbox", widget("wic", "encoder"), ("elmo", "static", "bilstm"), "encoder")
+    set_each(app, "number_input", widget("wic", "k"), (3, 8, 2))
+
+
+def test_hover_text_shows_quotes_as_quotes():
+    hover = hover_html('He said "bank" & <b>left</b>', 9, 13, 'a "label"', "typed in")
+    assert "&quot;" not in hover and '"' in hover  # Plotly shows &quot; literally
+    assert "&lt;b&gt;" in hover and "&amp;" in hover
+
+
+# --- Home ------------------------------------------------------------------------------------------------------------
+
+def test_every_compare_on_home_keeps_the_new_sentence():
+    app = start()
+    for n, sentence in enumerate(["The bank was closed.", "A bank of fog rolled in.", "She robbed a bank."]):
+        app.text_area[0].input(sentence)
+        app.text_input[0].input("bank")
+        app.button[0].click().run()  # every second Compare used to snap the box back
+        assert_fine(app)
+        assert app.text_area[0].value == sentence, n
+        assert app.query_params["a"] == sentence
+        assert app.dataframe, "the comparison is drawn"
+    go(app, "heads")
+    go(app, "home")
+    assert app.text_area[0].value == sentence
+
+
+# --- Distance decay --------------------------------------------------------------------------------------------------
+
+def test_distance_decay_keeps_its_sentence_and_every_choice_across_pages():
+    app = start("decay")
+    sentence = "A dog chased the small cat up a tall tree ."
+    app.text_area(key=widget("decay", "sentence")).set_value(sentence).run()
+    set_each(app, "radio", widget("decay", "encoder"), ("bert", "static", "bilstm"), "encoder")
+    set_each(app, "radio", widget("decay", "direction"), ("forward", "backward", "both"), "direction",
+             lambda direction: None if direction == "both" else direction)
+    layers = app.selectbox(key=widget("decay", "layer")).options
+    set_each(app, "selectbox", widget("decay", "layer"), (layers[0], layers[-1], layers[1]), "layer")
+    set_each(app, "selectbox", widget("decay", "row"), (2, 5, 9), "word", lambda row: str(row + 1))
+    set_each(app, "toggle", widget("decay", "log"), (True, False, True), "log", lambda on: "1" if on else None)
+    go(app, "heads")
+    go(app, "decay")  # used to come back to the default sentence
+    assert app.text_area(key=widget("decay", "sentence")).value == sentence
+    assert app.radio(key=widget("decay", "encoder")).value == "bilstm"
+    assert app.selectbox(key=widget("decay", "layer")).value == layers[1]
+    assert app.selectbox(key=widget("decay", "row")).value == 9
+    assert app.toggle(key=widget("decay", "log")).value is True
+    assert app.query_params["sentence"] == sentence
+
+
+def test_a_preset_button_then_a_typed_sentence_then_a_preset_again():
+    app = start("decay")
+    presets = [b for b in app.button if b.label in ("A pronoun", "A long sentence")]
+    assert len(presets) == 2
+    presets[0].click().run()
+    assert "trophy" in app.text_area(key=widget("decay", "sentence")).value
+    app.text_area(key=widget("decay", "sentence")).set_value("One two three four .").run()
+    assert app.query_params["sentence"] == "One two three four ."
+    next(b for b in app.button if b.label == "A long sentence").click().run()
+    assert_fine(app)
+    assert app.text_area(key=widget("decay", "sentence")).value.startswith("After the meeting")
+    assert app.selectbox(key=widget("decay", "row")).format_func(
+        app.selectbox(key=widget("decay", "row")).value).endswith("went")
+
+
+# --- Attention heads -------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def heads_app() -> AppTest:
+    return start("heads")
+
+
+def test_three_head_choices_in_a_row_each_stick(heads_app):
+    app = heads_app
+    for choice in ((5, 11), (6, 11), (3, 1)):  # the second used to be dropped, the third to land on 3-10
+        app.selectbox(key=widget("heads", "choice")).set_value(choice).run()
+        assert_fine(app)
+        assert app.selectbox(key=widget("heads", "choice")).value == choice
+        assert (app.query_params["layer"], app.query_params["head"]) == tuple(map(str, choice))
+        assert any(h.value.startswith(f"Layer {choice[0]}, head {choice[1]}:") for h in app.subheader)
+
+
+def test_units_filter_view_and_preset_each_change_twice(heads_app):
+    app = heads_app
+    set_each(app, "radio", widget("heads", "units"), ("pieces", "words", "pieces"), "units",
+             lambda units: None if units == "words" else units)
+    set_each(app, "pills", widget("heads", "show"), (["syntax"], ["coreference", "meaning"], ["topic"]), "show",
+             ",".join)
+    set_each(app, "segmented_control", widget("heads", "view"), ("Heatmap", "Model view (all heads)", "Head view"),
+             "view", lambda view: None if view == "Head view" else view)
+    presets = app.selectbox(key=widget("heads", "preset")).options
+    for preset in (presets[2], presets[4], presets[1]):
+        app.selectbox(key=widget("heads", "preset")).set_value(preset).run()
+        assert_fine(app)
+        assert app.query_params["sentence"] == preset
+        assert app.text_area(key=widget("heads", "sentence")).value == preset
+    go(app, "wic")
+    go(app, "heads")  # used to come back to the default sentence
+    assert app.query_params["sentence"] == presets[1] and app.query_params["units"] == "pieces"
+    assert app.pills(key=widget("heads", "show")).value == ["topic"]
