@@ -1,16 +1,17 @@
-"""The precomputed presets: current for the bundled weights, equal to a live computation, ignored when stale."""
+"""The precomputed presets: current for the bundled weights, like a live computation, ignored when stale."""
 from __future__ import annotations
 
 import json
 
 import numpy as np
 import pytest
+from sklearn.manifold import trustworthiness
 
 from engine import ENCODER_NAMES, load_encoder
 from engine.context_vectors import context_vectors
-from engine.measures import layer_measures
-from engine.occurrences import Contexts, ContextLine, find_occurrences
-from engine.preset_store import STORE_VERSION, PresetStore, preset_contexts
+from engine.measures import layer_measures, unit_rows
+from engine.occurrences import ContextLine, Contexts, find_occurrences
+from engine.preset_store import MAP_DIMS, STORE_VERSION, PresetStore, preset_contexts
 from engine.presets import load_presets
 from engine.projection import MIN_UMAP_POINTS, project
 
@@ -43,14 +44,41 @@ def test_stored_vectors_and_measures_equal_a_live_computation(store, name):
         assert kept.adjusted_self_similarity == pytest.approx(fresh.adjusted_self_similarity, abs=0.01)
 
 
-def test_stored_maps_are_the_umap_maps_of_the_stored_vectors(store):
+def _trustworthiness(vectors: np.ndarray, coords: np.ndarray) -> float:
+    """How well a map keeps the cosine neighbours of the distinct vectors it was drawn from."""
+    distinct, first = np.unique(vectors, axis=0, return_index=True)
+    return trustworthiness(unit_rows(distinct), coords[first], n_neighbors=min(10, len(distinct) // 3),
+                           metric="cosine")
+
+
+def test_stored_maps_are_drawn_for_every_layer_with_enough_points(store):
     contexts = preset_contexts(load_presets()["bank"])
-    stored = store.view("bert", contexts.key)
-    top = stored.targets[-1]
-    assert len(np.unique(top, axis=0)) >= MIN_UMAP_POINTS
-    np.testing.assert_allclose(stored.maps[2][-1], project(top, 2, method="umap").coords, atol=1e-3)
-    static = store.view("static", contexts.key)
-    assert np.isnan(static.maps[2]).all()  # one vector per word form: no UMAP map, the page draws the forms
+    for name in ENCODER_NAMES:
+        stored = store.view(name, contexts.key)
+        for layer, targets in enumerate(stored.targets):
+            mapped = len(np.unique(targets, axis=0)) >= MIN_UMAP_POINTS
+            for dims in MAP_DIMS:
+                coords = stored.maps[dims][layer]
+                assert coords.shape == (len(targets), dims)
+                assert np.isfinite(coords).all() if mapped else np.isnan(coords).all(), (name, layer, dims)
+    assert np.isnan(store.view("static", contexts.key).maps[2]).all()  # one vector per word form: the page draws forms
+
+
+def test_stored_maps_keep_the_neighbourhoods_of_the_stored_vectors(store):
+    # Not compared number for number with a live map: CPUs round differently, and 500 epochs of SGD can turn a
+    # last-bit difference into another map (engine/small_umap.py makes that rare). Here the stored maps score 0.81 at
+    # least and 0.89 on average; the maps of the middle layers 0.86 on average, maps of other points about 0.55.
+    stored, live = [], []
+    for preset in load_presets().values():
+        key = preset_contexts(preset).key
+        for name in ("bilstm", "elmo", "bert"):
+            view = store.view(name, key)
+            top = view.targets[-1]
+            assert _trustworthiness(top, view.maps[3][-1]) >= 0.7, (preset.word, name)
+            stored.append(_trustworthiness(top, view.maps[2][-1]))
+            live.append(_trustworthiness(top, project(top, 2, method="umap").coords))
+    assert min(stored) >= 0.7
+    assert np.mean(stored) >= np.mean(live) - 0.015, (np.mean(stored), np.mean(live))
 
 
 def test_a_store_made_with_other_weights_or_another_version_is_ignored(tmp_path):
