@@ -3,7 +3,7 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 PIP    := $(PYTHON) -m pip --disable-pip-version-check -q
 
-.PHONY: run test bench load-test clean
+.PHONY: run test test-fast bench load-test clean
 
 run: $(VENV)/.requirements
 	$(VENV)/bin/streamlit run app.py
@@ -11,6 +11,10 @@ run: $(VENV)/.requirements
 test: $(VENV)/.requirements-test
 	bash tests/install_browser.sh
 	$(PYTHON) -m pytest
+
+# The edit-test loop: every test but the browser ones (no Chromium, no apt).
+test-fast: $(VENV)/.requirements-test
+	$(PYTHON) -m pytest -m "not browser"
 
 bench: $(VENV)/.requirements-test
 	bash tests/install_browser.sh

@@ -28,13 +28,29 @@ from pathlib import Path
 import numpy as np
 import psutil
 
-from benchmarks.browser_timing import (WidgetMissing, click_radio, install_recorder, maps_drawn, radio_options,
-                                       step_slider, time_rerun, type_text, wait_idle)
+from benchmarks.browser_timing import (
+    WidgetMissing,
+    click_radio,
+    install_recorder,
+    maps_drawn,
+    radio_options,
+    step_slider,
+    time_rerun,
+    type_text,
+    wait_idle,
+)
 from benchmarks.memory import PeakMemory
 from benchmarks.throughput import all_throughputs, bundled_sentences
-from engine.serving import tune_for_serving
-from tests.browser import (CHROMIUM, CHROMIUM_FLAGS, StreamlitServer, browser_unavailable_reason, exceptions_on,
-                           open_page, screenshot)
+from tests.browser import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    StreamlitServer,
+    browser_unavailable_reason,
+    exceptions_on,
+    open_page,
+    screenshot,
+)
+from ui.serving import tune_for_serving
 
 HERE = Path(__file__).resolve().parent
 HOME_TITLE = 'h1:has-text("Contextual Embeddings Explorer")'

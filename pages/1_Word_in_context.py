@@ -7,8 +7,9 @@ from engine import ENCODER_NAMES
 from engine.occurrences import MAX_SENTENCE_WORDS, ContextInputError, Contexts, find_occurrences, parse_lines
 from engine.presets import load_presets
 from ui.common import escape_markdown, get_encoder, page_setup
-from ui.context_data import stored_layer_names
-from ui.context_sections import (
+from ui.warmup import encoder_status
+from ui.word_in_context.data import stored_layer_names
+from ui.word_in_context.sections import (
     ContextView,
     depth_options,
     render_export,
@@ -17,7 +18,7 @@ from ui.context_sections import (
     render_neighbours,
     render_refresh,
 )
-from ui.context_state import (
+from ui.word_in_context.state import (
     CUSTOM,
     MAX_TEXT,
     STATE,
@@ -29,7 +30,6 @@ from ui.context_state import (
     text_changed,
     word_changed,
 )
-from ui.warmup import encoder_status
 
 page_setup("Word in context", "🎯")
 presets = load_presets()

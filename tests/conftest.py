@@ -6,6 +6,13 @@ import pytest
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS, StreamlitServer, browser_unavailable_reason
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """Tests that drive Chromium or start a server are marked ``browser`` (``make test-fast`` leaves them out)."""
+    for item in items:
+        if {"browser", "app_server"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def app_server():
     server = StreamlitServer()

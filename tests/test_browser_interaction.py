@@ -9,8 +9,17 @@ import random
 
 import pytest
 
-from tests.browser import (choose, exceptions_on, follow_sidebar, open_page, pick, query, screenshot, wait_until_idle,
-                           widget_box)
+from tests.browser import (
+    choose,
+    exceptions_on,
+    follow_sidebar,
+    open_page,
+    pick,
+    query,
+    screenshot,
+    wait_until_idle,
+    widget_box,
+)
 
 PAGES = ("Home", "Word in context", "Distance decay", "Attention heads")
 
@@ -87,7 +96,7 @@ def test_three_head_choices_in_a_row(visit):
     assert "units" not in query(page) and query(page)["head"] == "1"
 
 
-# --- the random walk ---------------------------------------------------------------------------------------------------
+# --- the random walk -------------------------------------------------------------------------------------------------
 
 SENTENCES = ("The bank raised its rates.", "It was too tired to cross the street.", "Spring came early this year.",
              "qzx blorf wibble", "   ", "<b>bold</b> & \"quoted\" bank")

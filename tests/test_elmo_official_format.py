@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from engine import EncoderUnavailable
-from engine.elmo import ElmoBiLM, ElmoEncoder, SMALL_OPTIONS, marker_char_ids, word_char_ids, BOS_CHAR, EOS_CHAR
+from engine.elmo import BOS_CHAR, EOS_CHAR, SMALL_OPTIONS, ElmoBiLM, ElmoEncoder, marker_char_ids, word_char_ids
 from engine.elmo_hdf5 import save_hdf5
 
 OPTIONS = {

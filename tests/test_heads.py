@@ -23,7 +23,7 @@ from engine.probe_data import (
     read_gap,
     treebank_sample,
 )
-from ui.bertviz_html import head_view_html, model_view_html, script_json
+from ui.heads.bertviz import head_view_html, model_view_html, script_json
 
 PAYLOAD = "</script><img src=x onerror=window.__xss=1>"
 

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from engine.presets import load_presets
 from tests.browser import ROOT
-from ui.context_figures import hover_html
+from ui.word_in_context.figures import hover_html
 
 PAGES = {"home": "app.py", "wic": "pages/1_Word_in_context.py", "decay": "pages/2_Distance_decay.py",
          "heads": "pages/3_Attention_heads.py"}

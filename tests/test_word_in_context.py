@@ -15,8 +15,15 @@ import pytest
 from engine.context_vectors import ContextVectors
 from engine.corpus_index import corpus_index
 from engine.measures import centroid_accuracy, layer_measures, mean_pairwise_cosine, nearest_neighbours
-from engine.occurrences import (ContextInputError, ContextLine, find_occurrences, format_lines, parse_lines,
-                                parse_target, word_spans)
+from engine.occurrences import (
+    ContextInputError,
+    ContextLine,
+    find_occurrences,
+    format_lines,
+    parse_lines,
+    parse_target,
+    word_spans,
+)
 from engine.presets import PRESETS_FILE, build_presets, load_presets
 from engine.projection import pca, project
 from engine.tokenize import tokenize
@@ -166,7 +173,7 @@ def test_pca_keeps_distances_of_points_that_lie_in_a_plane():
 # --- figures ---------------------------------------------------------------------------------------------------------
 
 def test_hover_escapes_user_text_and_bolds_only_the_occurrence():
-    from ui.context_figures import hover_html
+    from ui.word_in_context.figures import hover_html
 
     text = "A <b>bank</b> & a river bank."
     start = text.rindex("bank")
@@ -176,7 +183,7 @@ def test_hover_escapes_user_text_and_bolds_only_the_occurrence():
 
 
 def test_projection_figure_has_one_panel_per_encoder_and_one_legend_entry_per_sense():
-    from ui.context_figures import Panel, Points, projection_figure
+    from ui.word_in_context.figures import Panel, Points, projection_figure
 
     coords = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 0.0]])
     points = Points(["a", "b", "a"], ["h1", "h2", "h3"], ["bank", "banks", "bank"])

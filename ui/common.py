@@ -15,7 +15,7 @@ import streamlit as st
 
 import engine
 from engine import ENCODER_NAMES, Encoder, EncoderUnavailable
-from engine.serving import tune_for_serving
+from ui.serving import tune_for_serving
 
 ENCODER_TITLES = {"static": "Static (GloVe)", "bilstm": "BiLSTM", "elmo": "ELMo", "bert": "BERT"}
 ENCODER_COLOURS = {"static": "#7f7f7f", "bilstm": "#1f77b4", "elmo": "#2ca02c", "bert": "#d62728"}

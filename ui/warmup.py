@@ -13,7 +13,7 @@ import streamlit as st
 import engine
 from engine import EncoderUnavailable
 from engine.registry import load_status
-from engine.serving import freeze_long_lived
+from ui.serving import freeze_long_lived
 
 LOAD_ORDER = ("static", "bert", "bilstm", "elmo")  # cheapest first, then the one most pages show
 FIRST_RUN_GRACE = 3.0  # seconds

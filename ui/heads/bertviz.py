@@ -2,7 +2,7 @@
 
 bertviz (Vig 2019) draws with its own ``head_view.js`` / ``model_view.js`` and fetches require.js, d3 and jQuery
 from a CDN. Here its two scripts are fed the parameters its Python functions would build, their CDN
-``require.config`` is removed, and the three libraries are inlined from ``ui/vendor`` (see its README) and
+``require.config`` is removed, and the three libraries are inlined from ``ui/heads/vendor`` (see its README) and
 registered as the AMD modules the scripts ask for. Tokens travel as JSON inside a ``<script>``; ``<``, ``>`` and
 ``&`` are written as ``\\u003c``-style escapes so that no token can close the script element.
 """
@@ -51,7 +51,7 @@ def _libraries() -> str:
 def _bertviz_script(name: str) -> str:
     """bertviz's own view script with its CDN ``require.config`` removed."""
     source = files("bertviz").joinpath(name).read_text(encoding="utf-8")
-    stripped, count = _REQUIRE_CONFIG.subn("/* libraries inlined by ui/bertviz_html.py */", source, count=1)
+    stripped, count = _REQUIRE_CONFIG.subn("/* libraries inlined by ui/heads/bertviz.py */", source, count=1)
     if count != 1 or "PYTHON_PARAMS" not in stripped:
         raise ValueError(f"bertviz's {name} no longer has the layout this module expects")
     return stripped

@@ -14,9 +14,9 @@ from engine import ENCODER_NAMES, InputTooLong
 from engine.measures import nearest_neighbours
 from engine.occurrences import Contexts, FoundOccurrences, word_spans
 from ui.common import ENCODER_TITLES, escape_markdown
-from ui.context_data import cached_measures, cached_targets, panel_map, prefetch_umap
-from ui.context_figures import UNLABELLED, Panel, Points, hover_html, measures_figure, projection_figure
-from ui.context_state import STATE
+from ui.word_in_context.data import cached_measures, cached_targets, panel_map, prefetch_umap
+from ui.word_in_context.figures import UNLABELLED, Panel, Points, hover_html, measures_figure, projection_figure
+from ui.word_in_context.state import STATE
 
 DEFAULT_DEPTHS = (0.0, 0.167, 0.333, 0.5, 0.667, 0.833, 1.0)  # every layer of the default encoders (1, 3, 4, 7)
 POLL_SECONDS = 0.5

@@ -1,0 +1,166 @@
+"""Distance decay on one sentence: its controls, the n x n influence heatmap and the chosen word's row."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from engine import Encoder, InputTooLong
+from engine.tokenize import tokenize
+from engine.word_influence import (
+    DIRECTIONS,
+    METHODS,
+    combine,
+    directions,
+    layer_index,
+    normalise_rows,
+    squared_influence,
+)
+from ui.common import ENCODER_TITLES, escape_markdown, get_encoder
+from ui.decay.figures import influence_heatmap, row_bars
+from ui.decay.state import MAX_CHARS, MAX_WORDS, PRESETS, STATE, choose_row, use_preset
+
+# Exact Jacobians cost n² x input width (50 GloVe, 128 char-CNN, 384 BERT dims): the longest sentence the page
+# computes them for, about 2-3 s of one core each (BERT needs ~9 s for 8 words, so the page never does it).
+GRADIENT_MAX_WORDS = {"static": MAX_WORDS, "bilstm": 20, "elmo": 12, "bert": 0}
+NEUTRAL_INPUT = {
+    "static": "its GloVe vector set to zeros (the unknown-word vector)",
+    "bilstm": "its GloVe vector set to zeros (what the BiLSTM sees for any unknown word)",
+    "elmo": "the character-CNN vector of an empty word (no characters)",
+    "bert": "every one of its WordPieces replaced by [MASK] (positions unchanged)",
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def squared_for(encoder_name: str, words: tuple[str, ...], method: str) -> np.ndarray:
+    """Squared influence for every layer and half, so switching layer or direction costs nothing."""
+    return squared_influence(get_encoder(encoder_name)[0], list(words), method)
+
+
+def chosen_word(words: list[str], wanted: str) -> int:
+    """The word asked for by the URL or a preset, as its number (1-based) or its text; else the middle word."""
+    if wanted.isdigit() and 1 <= int(wanted) <= len(words):
+        return int(wanted) - 1
+    lowered = [word.casefold() for word in words]
+    return lowered.index(wanted.casefold()) if wanted.casefold() in lowered else len(words) // 2
+
+
+def measure_text(method: str, encoder_name: str) -> str:
+    if method == "gradient":
+        return ("the size (Frobenius norm) of the Jacobian ∂h/∂x: how strongly this word's vector reacts to a tiny "
+                "change of that word's input vector, computed exactly by automatic differentiation")
+    return ("how far this word's vector moves when that word is replaced by a neutral input: "
+            + NEUTRAL_INPUT[encoder_name])
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the controls ask for: an encoder, one of its layers, a direction and a measure."""
+
+    name: str
+    encoder: Encoder
+    layers: list[str]
+    layer: str
+    direction: str
+    method: str
+
+
+def sentence_view(encoders: dict[str, Encoder]) -> None:
+    """One sentence: controls, the n x n heatmap and the chosen word's row over signed offset."""
+    st.header("One sentence")
+    choice = _controls(encoders)
+    words = tokenize(STATE["sentence"])
+    if not words:
+        st.warning("Type a sentence to see how its words shape each other.")
+        return
+    if len(words) > MAX_WORDS:
+        st.warning(f"This text has {len(words)} words; this view reads at most {MAX_WORDS}. Shorten it.")
+        return
+    method = _feasible_method(choice, len(words))
+    try:
+        waiting = " (exact gradients take a few seconds)" if method == "gradient" else ""
+        with st.spinner(f"Measuring {len(words) ** 2:,} word pairs with {ENCODER_TITLES[choice.name]}{waiting}…"):
+            squared = squared_for(choice.name, tuple(words), method)
+    except InputTooLong as error:
+        st.warning(f"{ENCODER_TITLES[choice.name]}: {error}")
+        return
+    matrix = normalise_rows(combine(squared[choice.layers.index(choice.layer)], choice.direction))
+    _draw(choice, method, words, matrix, _word_choice(words))
+
+
+def _controls(encoders: dict[str, Encoder]) -> Choice:
+    """The preset buttons, the sentence box and the encoder, layer, direction and measure controls."""
+    state = STATE
+    for column, (label, sentence, word) in zip(st.columns(len(PRESETS)), PRESETS):
+        column.button(label, on_click=use_preset, args=(sentence, word), width="stretch", help=sentence)
+    st.text_area(f"Sentence (type your own, up to {MAX_WORDS} words)", max_chars=MAX_CHARS, height=80,
+                 **state.widget("sentence"))
+    names = list(encoders)
+    name = state.keep_in("encoder", names, fallback="bilstm")
+    encoder = encoders[name]
+    layers = list(encoder.layer_names)
+    layer = state.keep_in("layer", layers, fallback=layers[layer_index(encoder)])
+    recurrent = len(directions(encoder)) > 1
+    direction = state.keep_in("direction", DIRECTIONS if recurrent else ["both"])
+    method = state.keep_in("method", METHODS)
+    left, middle, right, far = st.columns([3, 2, 3, 3])
+    left.radio("Encoder", names, format_func=ENCODER_TITLES.get, horizontal=True, **state.widget("encoder"))
+    middle.selectbox("Layer", layers, help="The default is the network's top layer.", **state.widget("layer"))
+    right.radio(
+        "Direction", DIRECTIONS, horizontal=True, disabled=not recurrent, **state.widget("direction"),
+        help="The forward half of a recurrent vector reads left to right, the backward half right to left "
+             "(BiLSTM and ELMo only).",
+    )
+    far.radio("Measure", METHODS, horizontal=True, **state.widget("method"),
+              help="Occlusion: replace word j and see how far word i's vector moves. "
+                   "Gradient: the exact norm of the Jacobian ∂h_i/∂x_j.")
+    state.write_url()
+    return Choice(name, encoder, layers, layer, direction, method)
+
+
+def _feasible_method(choice: Choice, n_words: int) -> str:
+    """The measure asked for, or occlusion (with a note) where exact gradients would take too long."""
+    if choice.method == "gradient" and choice.name == "bert":
+        st.info("Exact gradients for BERT need 384 Jacobian-vector products per word through the whole network "
+                "(tens of seconds even for a short sentence on this server), so this page shows occlusion for "
+                "BERT; `engine.influence(..., method=\"gradient\")` computes them offline.")
+        return "occlusion"
+    if choice.method == "gradient" and n_words > GRADIENT_MAX_WORDS[choice.name]:
+        st.info(f"Exact gradients cost grows with the square of the length: for more than "
+                f"{GRADIENT_MAX_WORDS[choice.name]} words this page shows occlusion for {ENCODER_TITLES[choice.name]}.")
+        return "occlusion"
+    return choice.method
+
+
+def _word_choice(words: list[str]) -> int:
+    """The word whose row is shown: a selectbox, started from the word the URL or a preset names."""
+    state = STATE
+    wanted = state["word"]
+    word = chosen_word(words, wanted)
+    state["row"] = word
+    st.selectbox("Word whose vector we look at (row i)", range(len(words)),
+                 format_func=lambda i: f"{i + 1} · {words[i]}", **state.widget("row", on_change=choose_row))
+    if wanted and not wanted.isdigit() and wanted.casefold() != words[word].casefold():
+        st.info(f"“{escape_markdown(wanted[:40])}” is not a word of this sentence: showing word {word + 1}, "
+                f"“{escape_markdown(words[word])}”.")
+    state["word"] = str(word + 1)
+    state.write_url()
+    return word
+
+
+def _draw(choice: Choice, method: str, words: list[str], matrix: np.ndarray, word: int) -> None:
+    """The heatmap, the chosen word's row as bars, and what the numbers mean."""
+    heat, bars = st.columns([3, 2])
+    heat.plotly_chart(influence_heatmap(matrix, words, word), width="stretch")
+    bars.plotly_chart(row_bars(matrix[word], words, word), width="stretch")
+    bars.markdown(
+        f"**“{escape_markdown(words[word])}”** (word {word + 1}): each bar is {measure_text(method, choice.name)}. "
+        "Every row of the heatmap is divided by its largest value from another word, so 1 marks the context word "
+        "that shapes it most. The word itself (the grey diagonal) is left out: its own input always matters most."
+    )
+    if choice.direction != "both":
+        bars.caption(f"Only the {choice.direction} half of each vector: it is computed from the words on one side "
+                     "only, so every word on the other side reads exactly 0.")
+    if choice.name == "static":
+        bars.caption("A static embedding has no context: only the word itself counts.")
