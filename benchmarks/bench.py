@@ -178,10 +178,10 @@ def throughput_rows() -> tuple[list[Row], int]:
 def bank_points() -> dict[str, np.ndarray]:
     """The bank preset's target vectors at the top layer (the page's default view), per encoder it maps with UMAP."""
     import engine
-    from engine.context_vectors import context_vectors
-    from engine.preset_store import preset_contexts
-    from engine.presets import load_presets
-    from engine.projection import MIN_UMAP_POINTS
+    from engine.word_in_context.context_vectors import context_vectors
+    from engine.word_in_context.preset_store import preset_contexts
+    from engine.word_in_context.presets import load_presets
+    from engine.word_in_context.projection import MIN_UMAP_POINTS
 
     contexts = preset_contexts(load_presets()["bank"])
     points = {}

@@ -26,7 +26,7 @@ MARKER = "LOAD-TEST-BUILD"
 # The real server, with registry._build wrapped to print a marker each time a model is actually constructed.
 SERVER_CODE = f"""
 import sys
-import engine.registry as registry
+import engine.encoders.registry as registry
 build = registry._build
 def counted(name):
     print("{MARKER}", name, flush=True)

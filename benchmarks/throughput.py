@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass
 
 import engine
-from engine.corpus_index import corpus_index
+from engine.word_in_context.corpus_index import corpus_index
 
 N_SENTENCES = 1000
 

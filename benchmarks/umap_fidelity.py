@@ -1,4 +1,4 @@
-"""engine.small_umap against umap-learn over every preset map: trustworthiness, and the time a map takes.
+"""engine.word_in_context.small_umap against umap-learn over every preset map: trustworthiness, and the time a map takes.
 
 ``python -m benchmarks.umap_fidelity`` maps the top layer of each preset with each contextual encoder (13 presets ×
 bilstm/elmo/bert = 39 maps) with both, for 3 seeds each, and prints the mean trustworthiness (k = min(10, n // 3),
@@ -19,10 +19,10 @@ from sklearn.manifold import trustworthiness
 from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
-from engine import small_umap
-from engine.measures import unit_rows
-from engine.preset_store import PresetStore, preset_contexts
-from engine.presets import load_presets
+from engine.word_in_context import small_umap
+from engine.word_in_context.measures import unit_rows
+from engine.word_in_context.preset_store import PresetStore, preset_contexts
+from engine.word_in_context.presets import load_presets
 
 ENCODERS = ("bilstm", "elmo", "bert")
 WORSE_BY = 0.02

@@ -1,12 +1,12 @@
 """Contextual Embeddings Explorer engine: encoders and measurements, with no user-interface code.
 
 Public API: ``ENCODER_NAMES``, ``load_encoder``, ``EncoderUnavailable``, ``tokenize``, ``Encoder``,
-``Encoded``, ``InputTooLong``, ``influence`` (from ``engine.word_influence``, imported on first use so that
-``import engine`` does not load torch), ``head_labels`` and ``HeadLabel`` (from ``engine.heads``, also on first use).
+``Encoded``, ``InputTooLong``, ``influence`` (from ``engine.decay.influence``, imported on first use so that
+``import engine`` does not load torch), ``head_labels`` and ``HeadLabel`` (from ``engine.heads.labels``, also on first use).
 """
-from engine.base import Encoded, Encoder, EncoderUnavailable
-from engine.bert import InputTooLong
-from engine.registry import ENCODER_NAMES, load_encoder
+from engine.encoders.base import Encoded, Encoder, EncoderUnavailable
+from engine.encoders.bert import InputTooLong
+from engine.encoders.registry import ENCODER_NAMES, load_encoder
 from engine.tokenize import tokenize
 
 __all__ = [
@@ -26,11 +26,11 @@ __all__ = [
 def __getattr__(name: str):
     """``engine.influence`` (it needs torch) and ``engine.head_labels``/``HeadLabel``, loaded on first use."""
     if name == "influence":
-        from engine.word_influence import influence
+        from engine.decay.influence import influence
 
         return influence
     if name in ("head_labels", "HeadLabel"):
-        from engine import heads
+        from engine.heads import labels
 
-        return getattr(heads, name)
+        return getattr(labels, name)
     raise AttributeError(f"module 'engine' has no attribute {name!r}")

@@ -1,4 +1,5 @@
-"""Server-side settings: environment variables first, then ``.streamlit/secrets.toml``.
+"""Server-side settings (environment variables first, then ``.streamlit/secrets.toml``) and every path the engine
+reads or writes: the one place a file's location is named.
 
 Model paths come only from here, never from the browser.
 """
@@ -10,9 +11,21 @@ from functools import lru_cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"  # gold corpora beside the project (../shared/data)
 SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
 WEIGHTS_DIR = PROJECT_ROOT / "engine" / "weights"  # the bundled BiLSTM and ELMo checkpoints
+DATA_DIR = PROJECT_ROOT / "engine" / "data"  # derived files that ship: presets, indexes, labels, curves
+CACHE_DIR = PROJECT_ROOT / ".cache"  # derived files computed here for other weights (not shipped)
+RUNS_DIR = PROJECT_ROOT / "runs"  # training runs in progress (resumable)
+LM_CORPUS_DIR = PROJECT_ROOT / "data" / "corpus"  # the language-model corpus, built by engine.corpus.lm_corpus
+REPORTS_DIR = PROJECT_ROOT / "reports"
+
+# The gold corpora, beside the project (../shared/data; see its README)
+SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+EWT_TRAIN = SHARED_DATA / "en_ewt-ud-train.conllu"
+EWT_DEV = SHARED_DATA / "en_ewt-ud-dev.conllu"
+SEMCOR_BROWN1 = SHARED_DATA / "semcor3.0-brown1.jsonl"
+GAP_DEVELOPMENT = SHARED_DATA / "gap-development.tsv"
+GAP_VALIDATION = SHARED_DATA / "gap-validation.tsv"
 
 
 @lru_cache(maxsize=1)

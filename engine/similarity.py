@@ -5,9 +5,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.base import Encoder
+from engine.encoders.base import Encoder
 from engine.tokenize import is_punctuation, tokenize
-
 
 MAX_WORDS = 400  # per sentence: bounds the work of one request (BERT itself reads at most 512 pieces, ~384 words)
 

@@ -4,8 +4,14 @@ from __future__ import annotations
 import streamlit as st
 
 from engine import ENCODER_NAMES
-from engine.occurrences import MAX_SENTENCE_WORDS, ContextInputError, Contexts, find_occurrences, parse_lines
-from engine.presets import load_presets
+from engine.word_in_context.occurrences import (
+    MAX_SENTENCE_WORDS,
+    ContextInputError,
+    Contexts,
+    find_occurrences,
+    parse_lines,
+)
+from engine.word_in_context.presets import load_presets
 from ui.common import escape_markdown, get_encoder, page_setup
 from ui.warmup import encoder_status
 from ui.word_in_context.data import stored_layer_names

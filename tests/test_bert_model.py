@@ -1,4 +1,4 @@
-"""engine.bert_model against transformers (a dependency of the bundled model's package) on the bundled checkpoint."""
+"""engine.encoders.bert_model against transformers (a dependency of the bundled model's package) on the bundled checkpoint."""
 from __future__ import annotations
 
 import json
@@ -9,8 +9,8 @@ import torch
 from safetensors.torch import load_file, save_file
 
 from engine import EncoderUnavailable
-from engine.bert import BertEncoder, bundled_model_dir
-from engine.bert_model import WordPieces, load_bert
+from engine.encoders.bert import BertEncoder, bundled_model_dir
+from engine.encoders.bert_model import WordPieces, load_bert
 
 WORDS = ["The", "naïve", "café", "owner", "banked", "on", "unbelievably", "große", "profits", "…", "北京", "!", "x" * 60]
 

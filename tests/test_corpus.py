@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.corpus import (
+from engine.corpus.lm_corpus import (
     MAX_TOKENS,
     MIN_TOKENS,
     QUICK_DEV_SHARE,
@@ -17,7 +17,7 @@ from engine.corpus import (
     sentence_tokens,
     split_sentences,
 )
-from engine.corpus_sources import ewt_documents, fortune_paragraphs, gcide_paragraphs
+from engine.corpus.sources import ewt_documents, fortune_paragraphs, gcide_paragraphs
 from engine.tokenize import tokenize
 
 FILES = ("train.txt", "dev.txt", "sources.json")

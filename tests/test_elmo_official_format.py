@@ -13,8 +13,16 @@ import numpy as np
 import pytest
 
 from engine import EncoderUnavailable
-from engine.elmo import BOS_CHAR, EOS_CHAR, SMALL_OPTIONS, ElmoBiLM, ElmoEncoder, marker_char_ids, word_char_ids
-from engine.elmo_hdf5 import save_hdf5
+from engine.encoders.elmo import (
+    BOS_CHAR,
+    EOS_CHAR,
+    SMALL_OPTIONS,
+    ElmoBiLM,
+    ElmoEncoder,
+    marker_char_ids,
+    word_char_ids,
+)
+from engine.encoders.elmo_hdf5 import save_hdf5
 
 OPTIONS = {
     "char_cnn": {"activation": "relu", "embedding": {"dim": 4}, "filters": [[1, 4], [2, 8], [3, 4]],

@@ -126,6 +126,6 @@ def test_bert_refuses_more_than_512_pieces():
 def test_recurrent_layers_keep_the_token_layer_cosines():
     bilstm = load_encoder("bilstm")
     (encoded,) = bilstm.encode(["river bank"])
-    glove, _ = engine.glove.glove_table().vectors(["river", "bank"])
+    glove, _ = engine.encoders.glove.glove_table().vectors(["river", "bank"])
     padded = encoded.vectors[0]
     assert np.allclose(padded[:, :50], glove) and not padded[:, 50:].any()

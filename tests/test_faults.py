@@ -5,10 +5,11 @@ import json
 
 import pytest
 
-from engine import EncoderUnavailable, registry
-from engine.bilstm import BiLSTMConfig, BiLSTMEncoder, GloveBiLM
-from engine.checkpoints import save_checkpoint
-from engine.elmo import SMALL_OPTIONS, ElmoBiLM, ElmoEncoder
+from engine import EncoderUnavailable
+from engine.encoders import registry
+from engine.encoders.bilstm import BiLSTMConfig, BiLSTMEncoder, GloveBiLM
+from engine.encoders.checkpoints import save_checkpoint
+from engine.encoders.elmo import SMALL_OPTIONS, ElmoBiLM, ElmoEncoder
 
 
 @pytest.fixture()

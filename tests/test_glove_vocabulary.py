@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from engine.glove import KEY_BYTES, glove_table, package_folder
+from engine.encoders.glove import KEY_BYTES, glove_table, package_folder
 
 
 @pytest.fixture(scope="module")

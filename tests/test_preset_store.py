@@ -8,12 +8,12 @@ import pytest
 from sklearn.manifold import trustworthiness
 
 from engine import ENCODER_NAMES, load_encoder
-from engine.context_vectors import context_vectors
-from engine.measures import layer_measures, unit_rows
-from engine.occurrences import ContextLine, Contexts, find_occurrences
-from engine.preset_store import MAP_DIMS, STORE_VERSION, PresetStore, preset_contexts
-from engine.presets import load_presets
-from engine.projection import MIN_UMAP_POINTS, project
+from engine.word_in_context.context_vectors import context_vectors
+from engine.word_in_context.measures import layer_measures, unit_rows
+from engine.word_in_context.occurrences import ContextLine, Contexts, find_occurrences
+from engine.word_in_context.preset_store import MAP_DIMS, STORE_VERSION, PresetStore, preset_contexts
+from engine.word_in_context.presets import load_presets
+from engine.word_in_context.projection import MIN_UMAP_POINTS, project
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def store() -> PresetStore:
 
 
 def test_the_shipped_store_covers_every_preset_for_the_bundled_weights(store):
-    # Fails after retraining a model without `python -m engine.preset_store build`.
+    # Fails after retraining a model without `python -m engine.word_in_context.preset_store build`.
     assert set(store.encoders) == set(ENCODER_NAMES)
     for word, preset in load_presets().items():
         key = preset_contexts(preset).key
@@ -34,7 +34,7 @@ def test_the_shipped_store_covers_every_preset_for_the_bundled_weights(store):
 def test_stored_vectors_and_measures_equal_a_live_computation(store, name):
     contexts = preset_contexts(load_presets()["bank"])
     stored = store.view(name, contexts.key)
-    assert stored is not None, "the store is stale: run `python -m engine.preset_store build`"
+    assert stored is not None, "the store is stale: run `python -m engine.word_in_context.preset_store build`"
     live = context_vectors(load_encoder(name), [list(s) for s in contexts.sentences], contexts.occurrences())
     scale = np.abs(live.targets).max()
     np.testing.assert_allclose(stored.targets, live.targets, atol=2e-3 * scale)  # float16 rounding only
@@ -66,7 +66,7 @@ def test_stored_maps_are_drawn_for_every_layer_with_enough_points(store):
 
 def test_stored_maps_keep_the_neighbourhoods_of_the_stored_vectors(store):
     # Not compared number for number with a live map: CPUs round differently, and 500 epochs of SGD can turn a
-    # last-bit difference into another map (engine/small_umap.py makes that rare). Here the stored maps score 0.81 at
+    # last-bit difference into another map (engine/word_in_context/small_umap.py makes that rare). Here the stored maps score 0.81 at
     # least and 0.89 on average; the maps of the middle layers 0.86 on average, maps of other points about 0.55.
     stored, live = [], []
     for preset in load_presets().values():

@@ -1,4 +1,4 @@
-"""engine.small_umap against umap-learn (a test dependency): the same graph, maps as faithful, and deterministic.
+"""engine.word_in_context.small_umap against umap-learn (a test dependency): the same graph, maps as faithful, and deterministic.
 
 No test here compares maps number for number across machines: CPUs round differently, and SGD can turn a last-bit
 difference into another map, as another seed would.
@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from sklearn.manifold import trustworthiness
 
-from engine import small_umap
-from engine.preset_store import PresetStore, preset_contexts
-from engine.presets import load_presets
-from engine.projection import project
+from engine.word_in_context import small_umap
+from engine.word_in_context.preset_store import PresetStore, preset_contexts
+from engine.word_in_context.presets import load_presets
+from engine.word_in_context.projection import project
 
 
 def _clusters(n_clusters: int = 4, per_cluster: int = 25, dim: int = 64, seed: int = 0) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Language-model training (engine.train, --quick end to end) and the sense-separation measure (engine.evaluate)."""
+"""Language-model training (engine.training.train, --quick end to end) and the sense-separation measure (engine.training.evaluate)."""
 from __future__ import annotations
 
 import json
@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 import torch
 
-from engine import evaluate, train
-from engine.checkpoints import load_checkpoint
+from engine.encoders.checkpoints import load_checkpoint
+from engine.training import evaluate, train
 
 CARD_KEYS = {"config", "corpus", "tokens_seen", "dev_perplexity", "training_minutes", "command", "date"}
 
@@ -19,7 +19,7 @@ CARD_KEYS = {"config", "corpus", "tokens_seen", "dev_perplexity", "training_minu
 
 @pytest.fixture(scope="module")
 def quick_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from engine.corpus import build_corpus
+    from engine.corpus.lm_corpus import build_corpus
 
     folder = tmp_path_factory.mktemp("corpus")
     build_corpus(folder, quick=True)
@@ -39,10 +39,10 @@ def metrics(root: Path, model: str) -> list[dict]:
 
 def load_encoder_from(model: str, stem: Path):
     if model == "bilstm":
-        from engine.bilstm import BiLSTMEncoder
+        from engine.encoders.bilstm import BiLSTMEncoder
 
         return BiLSTMEncoder.from_checkpoint(stem)
-    from engine.elmo import ElmoEncoder
+    from engine.encoders.elmo import ElmoEncoder
 
     return ElmoEncoder.from_checkpoint(stem)
 
@@ -64,7 +64,7 @@ def test_quick_training_learns_and_ships_a_loadable_checkpoint(model: str, quick
     assert card["tokens_seen"] == final["tokens_seen"] > 0
     assert set(card["dev_perplexity"]) == {"forward", "backward"}
     assert all(math.isfinite(v) and v > 1 for v in card["dev_perplexity"].values())
-    assert card["command"].startswith(f"python -m engine.train {model} --quick")
+    assert card["command"].startswith(f"python -m engine.training.train {model} --quick")
     assert stem.with_suffix(".safetensors").stat().st_size <= train.MAX_FILE_BYTES
 
     encoder = load_encoder_from(model, stem)

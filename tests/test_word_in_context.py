@@ -12,10 +12,11 @@ from urllib.parse import quote
 import numpy as np
 import pytest
 
-from engine.context_vectors import ContextVectors
-from engine.corpus_index import corpus_index
-from engine.measures import centroid_accuracy, layer_measures, mean_pairwise_cosine, nearest_neighbours
-from engine.occurrences import (
+from engine.tokenize import tokenize
+from engine.word_in_context.context_vectors import ContextVectors
+from engine.word_in_context.corpus_index import corpus_index
+from engine.word_in_context.measures import centroid_accuracy, layer_measures, mean_pairwise_cosine, nearest_neighbours
+from engine.word_in_context.occurrences import (
     ContextInputError,
     ContextLine,
     find_occurrences,
@@ -24,10 +25,9 @@ from engine.occurrences import (
     parse_target,
     word_spans,
 )
-from engine.presets import PRESETS_FILE, build_presets, load_presets
-from engine.projection import pca, project
-from engine.tokenize import tokenize
-from engine.word_forms import word_forms
+from engine.word_in_context.presets import PRESETS_FILE, build_presets, load_presets
+from engine.word_in_context.projection import pca, project
+from engine.word_in_context.word_forms import word_forms
 from tests.browser import exceptions_on, open_page, screenshot, wait_until_idle
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -224,7 +224,7 @@ def test_presets_are_well_formed():
 
 
 def test_presets_file_is_what_the_build_script_writes(tmp_path):
-    from engine.gold_sentences import all_gold_sentences
+    from engine.corpus.gold_sentences import all_gold_sentences
 
     sentences = list(all_gold_sentences())
     build_presets(sentences, tmp_path / "presets.json")

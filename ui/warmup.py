@@ -12,7 +12,7 @@ import streamlit as st
 
 import engine
 from engine import EncoderUnavailable
-from engine.registry import load_status
+from engine.encoders.registry import load_status
 from ui.serving import freeze_long_lived
 
 LOAD_ORDER = ("static", "bert", "bilstm", "elmo")  # cheapest first, then the one most pages show
@@ -27,7 +27,7 @@ def page_finished() -> None:
 
 
 class Warmup:
-    """The thread that loads every encoder once; ``engine.registry`` keeps what it (or a page) found."""
+    """The thread that loads every encoder once; ``engine.encoders.registry`` keeps what it (or a page) found."""
 
     def __init__(self) -> None:
         self.thread = threading.Thread(target=self._run, name="warmup", daemon=True)

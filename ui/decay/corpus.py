@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from engine import Encoder
-from engine.decay import MAX_OFFSET, SAMPLE_SIZE, cached_curves, curves, fingerprint, half_life, layer_depths
+from engine.decay.curves import MAX_OFFSET, SAMPLE_SIZE, cached_curves, curves, fingerprint, half_life, layer_depths
 from ui.common import ENCODER_COLOURS, ENCODER_TITLES, get_encoder
 from ui.decay.figures import corpus_chart
 from ui.decay.state import STATE
@@ -56,7 +56,7 @@ def _curve_tables(encoders: dict[str, Encoder]) -> dict[str, pd.DataFrame]:
     if waiting:
         titles = ", ".join(ENCODER_TITLES[name] for name in waiting)
         st.info(f"The corpus curves of {titles} are not computed yet for these weights; it can take minutes on a "
-                "small server (the command line does the same: `python -m engine.decay curves`).")
+                "small server (the command line does the same: `python -m engine.decay.curves curves`).")
         if st.button(f"Compute the curves of {titles} now"):
             for name in waiting:
                 bar = st.progress(0.0, text=f"{ENCODER_TITLES[name]}: 0 / {SAMPLE_SIZE} sentences")

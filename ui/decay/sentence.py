@@ -7,8 +7,7 @@ import numpy as np
 import streamlit as st
 
 from engine import Encoder, InputTooLong
-from engine.tokenize import tokenize
-from engine.word_influence import (
+from engine.decay.influence import (
     DIRECTIONS,
     METHODS,
     combine,
@@ -17,6 +16,7 @@ from engine.word_influence import (
     normalise_rows,
     squared_influence,
 )
+from engine.tokenize import tokenize
 from ui.common import ENCODER_TITLES, escape_markdown, get_encoder
 from ui.decay.figures import influence_heatmap, row_bars
 from ui.decay.state import MAX_CHARS, MAX_WORDS, PRESETS, STATE, choose_row, use_preset

@@ -6,7 +6,7 @@ import threading
 import streamlit as st
 
 from engine import Encoded, Encoder
-from engine.heads import HeadReport, head_report
+from engine.heads.labels import HeadReport, head_report
 from ui.common import get_encoder
 
 

@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from engine import Encoded
-from engine.head_behaviour import describe_head
-from engine.heads import BARS, LABELS, HeadReport, key_figure
+from engine.heads.behaviour import describe_head
+from engine.heads.labels import BARS, LABELS, HeadReport, key_figure
 from ui.common import escape_markdown
 from ui.heads.bertviz import ViewTooLarge, head_view_height, head_view_html, model_view_height, model_view_html
 from ui.heads.grid import LABEL_BADGES, MAX_GRID_CELLS, attention_grid, head_heatmap

@@ -4,7 +4,7 @@ URL state: ``sentence``, ``layer`` and ``head`` (1-based), ``show`` (the labels 
 """
 from __future__ import annotations
 
-from engine.heads import LABELS
+from engine.heads.labels import LABELS
 from ui.page_state import Field, PageState
 
 PRESETS = (

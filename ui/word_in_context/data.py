@@ -2,7 +2,7 @@
 
 Encodings, PCA maps and measures are ``st.cache_data`` entries keyed by encoder, layer and ``Contexts.key``. UMAP maps
 come from one ``BackgroundProjector`` per server (``st.cache_resource``): the page never waits for UMAP, it shows PCA
-and says so until the UMAP map is ready. A preset is read from ``engine.preset_store`` (vectors, measures and UMAP
+and says so until the UMAP map is ready. A preset is read from ``engine.word_in_context.preset_store`` (vectors, measures and UMAP
 maps computed ahead, the maps handed to the projector), so a fresh server draws it before any model has loaded.
 """
 from __future__ import annotations
@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from engine.context_vectors import ContextVectors, context_vectors
-from engine.measures import LayerMeasures, layer_measures
-from engine.occurrences import Contexts
-from engine.preset_store import StoredView, preset_store
-from engine.projection import MIN_UMAP_POINTS, BackgroundProjector, Projection, project
+from engine.word_in_context.context_vectors import ContextVectors, context_vectors
+from engine.word_in_context.measures import LayerMeasures, layer_measures
+from engine.word_in_context.occurrences import Contexts
+from engine.word_in_context.preset_store import StoredView, preset_store
+from engine.word_in_context.projection import MIN_UMAP_POINTS, BackgroundProjector, Projection, project
 from ui.common import get_encoder
 
 

@@ -11,8 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from engine import ENCODER_NAMES, InputTooLong
-from engine.measures import nearest_neighbours
-from engine.occurrences import Contexts, FoundOccurrences, word_spans
+from engine.word_in_context.measures import nearest_neighbours
+from engine.word_in_context.occurrences import Contexts, FoundOccurrences, word_spans
 from ui.common import ENCODER_TITLES, escape_markdown
 from ui.word_in_context.data import cached_measures, cached_targets, panel_map, prefetch_umap
 from ui.word_in_context.figures import UNLABELLED, Panel, Points, hover_html, measures_figure, projection_figure

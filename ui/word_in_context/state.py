@@ -9,10 +9,10 @@ from __future__ import annotations
 import streamlit as st
 
 from engine import ENCODER_NAMES
-from engine.corpus_index import corpus_index
-from engine.occurrences import ContextInputError, ContextLine, format_lines, parse_lines
-from engine.presets import Preset, load_presets
-from engine.word_forms import word_forms
+from engine.word_in_context.corpus_index import corpus_index
+from engine.word_in_context.occurrences import ContextInputError, ContextLine, format_lines, parse_lines
+from engine.word_in_context.presets import Preset, load_presets
+from engine.word_in_context.word_forms import word_forms
 from ui.common import escape_markdown
 from ui.page_state import Field, PageState
 

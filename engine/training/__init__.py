@@ -1,0 +1,1 @@
+"""Training our BiLSTM and ELMo, and evaluating every encoder's sense separation."""

@@ -1,0 +1,1 @@
+"""One word across many sentences: occurrences, vectors, measures, presets, projections."""

@@ -1,0 +1,45 @@
+"""One encoder's vectors for every occurrence of the target, layer by layer, plus a sample of other words.
+
+The sample of other words is what the anisotropy baseline of ``engine.word_in_context.measures`` is computed from: Ethayarajh (2019)
+compares a word's self-similarity with the mean cosine between random words of the same layer.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.encoders.base import Encoder
+from engine.tokenize import is_punctuation
+from engine.word_in_context.occurrences import Occurrence
+
+BASELINE_WORDS = 400  # other words sampled for the anisotropy baseline (400 words = 79,800 pairs)
+
+
+@dataclass
+class ContextVectors:
+    """The target's vectors (n_layers, n_occurrences, dim) and other words' vectors (n_layers, n_sample, dim)."""
+
+    encoder: str
+    layer_names: list[str]
+    targets: np.ndarray
+    others: np.ndarray
+
+
+def context_vectors(encoder: Encoder, words: list[list[str]], occurrences: list[Occurrence],
+                    baseline_words: int = BASELINE_WORDS, seed: int = 0) -> ContextVectors:
+    """Encode the sentences that hold an occurrence and gather the vectors (same order as ``occurrences``)."""
+    numbers = sorted({occurrence.sentence for occurrence in occurrences})
+    encoded = dict(zip(numbers, encoder.encode([words[n] for n in numbers])))
+    targets = np.stack([encoded[o.sentence].vectors[:, o.position] for o in occurrences], axis=1)
+    taken = {(o.sentence, o.position) for o in occurrences}
+    candidates = [(n, i) for n in numbers for i, word in enumerate(words[n])
+                  if (n, i) not in taken and not is_punctuation(word)]
+    rng = np.random.default_rng(seed)
+    chosen = sorted(rng.choice(len(candidates), size=min(baseline_words, len(candidates)), replace=False)) \
+        if candidates else []
+    n_layers = len(encoder.layer_names)
+    others = (np.stack([encoded[candidates[c][0]].vectors[:, candidates[c][1]] for c in chosen], axis=1)
+              if chosen else np.zeros((n_layers, 0, targets.shape[-1]), dtype=np.float32))
+    return ContextVectors(encoder.name, list(encoder.layer_names), targets.astype(np.float32),
+                          others.astype(np.float32))
