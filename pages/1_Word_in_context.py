@@ -42,6 +42,7 @@ presets = load_presets()
 state = STATE.restore()
 
 st.title("Word in context")
+STATE.reset_button()
 st.markdown(
     "A **static** embedding gives a word *one* vector; a **contextual** encoder gives every *occurrence* its own. "
     "Below, each point is one occurrence of the word in one sentence, placed by its vector (UMAP map of the chosen "
@@ -61,7 +62,7 @@ with st.expander(f"Sentences ({len(lines)}), one per line: `sense label | senten
     st.text_area("Sentences", height=220, label_visibility="collapsed", max_chars=MAX_TEXT,
                  **state.widget("sentences", on_change=text_changed, args=(presets,)))
     count_box, button_box = st.columns([1, 3])
-    count_box.number_input("How many", 1, 300, step=10, **state.widget("search_n"))
+    count_box.number_input("How many", 1, 300, step=10, **state.widget("n"))
     button_box.button(f"Find contexts for “{state['word'].strip()[:40]}” in the bundled corpus "
                       "(SemCor brown1 + EWT train/dev)", on_click=search_corpus)
 if state["notice"]:

@@ -11,6 +11,7 @@ from ui.decay.state import STATE
 
 page_setup("Distance decay", "📉")
 st.title("Distance decay")
+STATE.reset_button()
 st.markdown(
     "How much does each word shape the vector of every other word, and does that fade with distance? "
     "The course notes say that in a BiLSTM *the more distance between two words, the less effect on each other*. "

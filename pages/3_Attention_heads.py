@@ -12,6 +12,7 @@ from ui.heads.state import STATE
 
 page_setup("Attention heads", "🎯")
 st.title("Attention heads")
+STATE.reset_button()
 st.markdown(
     "BERT reads a sentence with **attention heads**: in every layer, each head lets every word look at every other "
     "word and take in some of it. Papers report heads that track **syntax** (a verb's object), **coreference** "

@@ -48,6 +48,11 @@ def assert_fine(app: AppTest) -> None:
     assert not app.exception, [e.message for e in app.exception]
 
 
+def button(app: AppTest, label: str):
+    """The button (or form submit button) labelled ``label``."""
+    return next(b for b in app.button if b.label == label)
+
+
 def set_each(app: AppTest, kind: str, key: str, values, param: str | None = None, spell=str) -> None:
     """Set one widget to each value in turn: each must stick, and show in the URL's ``param`` as ``spell(value)``."""
     for value in values:
@@ -95,7 +100,7 @@ def test_find_contexts_after_changing_the_word():
     assert any("does not occur" in w.value for w in app.warning)
     next(b for b in app.button if b.label.startswith("Find contexts")).click().run()
     assert_fine(app)
-    assert app.query_params["word"] == "guitar" and "sentences" in app.query_params
+    assert app.query_params["word"] == "guitar" and app.query_params["search"] == "guitar"
     assert any("corpus sentences with" in i.value for i in app.info)
     assert app.selectbox(key=widget("wic", "focus")).value == 0, "an occurrence of the new sentences is chosen"
 
@@ -133,7 +138,7 @@ def test_every_compare_on_home_keeps_the_new_sentence():
     for n, sentence in enumerate(["The bank was closed.", "A bank of fog rolled in.", "She robbed a bank."]):
         app.text_area[0].input(sentence)
         app.text_input[0].input("bank")
-        app.button[0].click().run()  # every second Compare used to snap the box back
+        button(app, "Compare").click().run()  # every second Compare used to snap the box back
         assert_fine(app)
         assert app.text_area[0].value == sentence, n
         assert app.query_params["a"] == sentence
@@ -216,3 +221,39 @@ def test_units_filter_view_and_preset_each_change_twice(heads_app):
     go(app, "heads")  # used to come back to the default sentence
     assert app.query_params["sentence"] == presets[1] and app.query_params["units"] == "pieces"
     assert app.pills(key=widget("heads", "show")).value == ["topic"]
+
+
+# --- reset and short links -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page, change", [
+    ("home", lambda app: (app.text_area[0].input("A bank of fog."), button(app, "Compare").click())),
+    ("wic", lambda app: app.selectbox(key=widget("wic", "preset")).set_value("cell")),
+    ("decay", lambda app: app.radio(key=widget("decay", "encoder")).set_value("bert")),
+    ("heads", lambda app: app.selectbox(key=widget("heads", "choice")).set_value((5, 11))),
+])
+def test_reset_puts_every_page_back_to_its_defaults(page, change):
+    app = start(page)
+    before = dict(app.query_params)
+    change(app)
+    app.run()
+    assert dict(app.query_params) != before, "the change shows in the URL"
+    button(app, "↺ Reset this page").click().run()
+    assert_fine(app)
+    assert dict(app.query_params) == before, "back to the defaults, and the URL says so"
+
+
+def test_a_corpus_search_links_by_word_and_count():
+    app = start("wic")
+    app.text_input(key=widget("wic", "word")).set_value("guitar").run()
+    app.number_input(key=widget("wic", "n")).set_value(12).run()
+    next(b for b in app.button if b.label.startswith("Find contexts")).click().run()
+    assert_fine(app)
+    assert app.query_params["search"] == "guitar" and app.query_params["n"] == "12"
+    assert "sentences" not in app.query_params
+    link = dict(app.query_params)
+    assert len("&".join(f"{k}={v}" for k, v in link.items())) < 200
+    again = start("wic", **link)  # the link reopens the same view
+    assert again.text_area(key=widget("wic", "sentences")).value == app.text_area(key=widget("wic", "sentences")).value
+    edited = app.text_area(key=widget("wic", "sentences")).value + "\nMy own guitar line."
+    app.text_area(key=widget("wic", "sentences")).set_value(edited).run()
+    assert "search" not in app.query_params and app.query_params["sentences"] == edited.strip()

@@ -40,6 +40,7 @@ Explore the three views from the menu on the left: **Word in context** (one word
 )
 
 st.header("Try it: one word, two sentences")
+STATE.reset_button()
 st.caption("The cosine similarity of the word's two vectors, per encoder and layer. 1.0 means identical vectors. "
            f"Each sentence may have up to {MAX_WORDS} words.")
 

@@ -103,6 +103,11 @@ class PageState:
         if self.on_url is not None:
             self.on_url(self)
 
+    def reset_button(self) -> None:
+        """The page's reset: every choice back to its default, the address bar cleared."""
+        st.button("↺ Reset this page", key=f"{self.page}:reset", on_click=self.reset,
+                  help="Back to this page's defaults; the address bar is cleared too.")
+
     def widget(self, name: str, on_change: Callable[..., None] | None = None, args: Sequence = (),
                in_form: bool = False) -> dict[str, Any]:
         """Keyword arguments for the widget that shows ``name``: its key, and (outside a form) the callback that

@@ -1,7 +1,8 @@
 """The Word-in-context view's state (``ui.page_state``) and the callbacks of its inputs.
 
-Query parameters: ``word``, ``preset`` (a preset's word), ``sentences`` (newline-separated, ``label | sentence``;
-only when they differ from the preset), ``encoder`` (whose nearest neighbours are listed), ``layer`` (relative depth,
+Query parameters: ``word``, ``preset`` (a preset's word), ``search`` and ``n`` (the word and count of a corpus search,
+so that a search's view is a short link), ``sentences`` (newline-separated, ``label | sentence``; only when they are
+neither a preset's nor a search's), ``encoder`` (whose nearest neighbours are listed), ``layer`` (relative depth,
 0 = input layer, 1 = top layer), ``dims`` (3 for 3-D) and ``inflections`` (0 to match the exact word only).
 """
 from __future__ import annotations
@@ -19,15 +20,20 @@ from ui.page_state import Field, PageState
 CUSTOM = "(your own sentences)"
 DEFAULT_PRESET = "bank"
 DEFAULT_SEARCH = 40
+MAX_SEARCH = 300
 MAX_TEXT = 120_000
 
 
 def _fill_from_link(state: PageState) -> None:
-    """A link names a preset, a word (its preset, else a corpus search) or its own sentences; no link: ``bank``."""
+    """A link names a preset, a corpus search, a word (its preset, else a search) or its own sentences; no link:
+    ``bank``."""
     presets = load_presets()
     word, preset, sentences = state["word"].strip(), state["preset"].strip(), state["sentences"]
     chosen = presets.get(preset) if preset else preset_for(word, presets) if word else presets[DEFAULT_PRESET]
-    if sentences.strip():
+    if state["search"].strip() and not sentences.strip():
+        state["preset"], state["word"] = CUSTOM, word or state["search"].strip()
+        search_corpus(state["n"], state["search"])
+    elif sentences.strip():
         state["preset"], state["word"] = CUSTOM, word
     elif chosen is not None:
         state["preset"], state["sentences"] = chosen.word, format_lines(chosen.lines())
@@ -40,6 +46,11 @@ def _fill_from_link(state: PageState) -> None:
             search_corpus(DEFAULT_SEARCH)
 
 
+def _count(text: str) -> int:
+    """A search's sentence count from the URL, within the "How many" box's range."""
+    return min(max(int(text), 1), MAX_SEARCH)
+
+
 STATE = PageState("wic", {
     "word": Field("", parse=lambda text: text[:100]),
     "preset": Field("", dump=lambda preset: None if preset == CUSTOM else preset),
@@ -48,7 +59,9 @@ STATE = PageState("wic", {
     "dims": Field(False, parse=lambda text: text == "3", dump=lambda three: "3" if three else None),  # 3-D?
     "layer": Field(1.0, parse=float, dump=lambda depth: f"{depth:.3g}"),
     "encoder": Field("bert", parse=lambda name: name if name in ENCODER_NAMES else "bert"),
-    "search_n": Field(DEFAULT_SEARCH, url=False),
+    "search": Field(""),  # the word of the corpus search the sentences came from ("" when they did not)
+    "n": Field(DEFAULT_SEARCH, parse=_count),
+    "searched": Field("", url=False),  # the sentences that search gave, to tell whether they were edited since
     "focus": Field(0, url=False), "k": Field(5, url=False), "last_click": Field(None, url=False),
     "notice": Field("", url=False), "notice_ok": Field(True, url=False), "sources": Field({}, url=False),
 }, on_url=_fill_from_link)
@@ -62,29 +75,31 @@ def preset_for(word: str, presets: dict[str, Preset]) -> Preset | None:
     return next((presets[lemma] for lemma in sorted(word_forms().lemmas_of(word)) if lemma in presets), None)
 
 
-def search_corpus(limit: int | None = None) -> None:
-    """Replace the sentences with up to ``limit`` (default: the "How many" box) corpus sentences holding the word.
+def search_corpus(limit: int | None = None, word: str | None = None) -> None:
+    """Replace the sentences with up to ``limit`` (default: the "How many" box) corpus sentences holding ``word``
+    (default: the target word).
 
     The ``notice`` says what happened, as Markdown with the user's word escaped.
     """
     state = STATE
-    limit = int(limit or state["search_n"])
+    limit, word = int(limit or state["n"]), word or state["word"]
     try:
-        found = corpus_index().search(state["word"], state["inflections"], limit)
+        found = corpus_index().search(word, state["inflections"], limit)
     except ContextInputError:
         return  # the page shows what is wrong with the word
-    word = escape_markdown(state["word"].strip())
+    shown = escape_markdown(word.strip())
     if not found.matches:
-        state["notice"] = (f"No sentence of the bundled corpus (SemCor brown1 + EWT train/dev) contains “{word}”. "
+        state["notice"] = (f"No sentence of the bundled corpus (SemCor brown1 + EWT train/dev) contains “{shown}”. "
                            "Type or paste your own sentences (open *Sentences*).")
         state["notice_ok"] = False
         return
+    state["search"], state["n"] = word.strip(), limit
     state["sentences"] = format_lines([ContextLine(match.label, match.text) for match in found.matches])
     state["sources"] = {match.text: match.source + (f" · sense key {match.sense_key}" if match.sense_key else "")
                         for match in found.matches}
-    state["preset"] = CUSTOM
+    state["preset"], state["searched"] = CUSTOM, state["sentences"]
     labelled = sum(1 for match in found.matches if match.label)
-    state["notice"] = (f"Found {found.total} corpus sentences with “{word}”; showing {len(found.matches)} "
+    state["notice"] = (f"Found {found.total} corpus sentences with “{shown}”; showing {len(found.matches)} "
                        f"({labelled} sense-labelled by SemCor).")
     state["notice_ok"] = True
 
@@ -122,10 +137,15 @@ def nearest_depth(depths: list[float]) -> float:
 
 
 def save_to_url(presets: dict[str, Preset]) -> None:
-    """Write the view to the URL (the sentences only when they are not exactly a preset's)."""
+    """Write the view to the URL: a preset by its word, a corpus search by its word and count, and the sentences
+    themselves only when they are neither (typed, pasted or edited)."""
     preset = presets.get(STATE["preset"])
-    STATE.write_url(sentences=None if preset and parse_lines(STATE["sentences"]) == preset.lines()
-                    else STATE["sentences"].strip())
+    if preset and parse_lines(STATE["sentences"]) == preset.lines():
+        STATE.write_url(sentences=None, search=None, n=None)
+    elif STATE["search"] and STATE["sentences"] == STATE["searched"]:
+        STATE.write_url(sentences=None)
+    else:
+        STATE.write_url(sentences=STATE["sentences"].strip(), search=None, n=None)
 
 
 def sentence_sources(lines: list[ContextLine], presets: dict[str, Preset]) -> list[str]:
