@@ -120,7 +120,10 @@ class PageState:
             return {"key": key}
 
         def keep() -> None:
-            self[name] = session[key]
+            chosen, kept = session[key], self[name]
+            if kept is None or chosen is None or type(chosen) is type(kept):
+                self[name] = chosen
+            # else: the widget's options changed under it and it handed back its old label, not a choice
             if on_change is not None:
                 on_change(*args)
 
