@@ -1,12 +1,13 @@
 """Contextual Embeddings Explorer engine: encoders and measurements, with no user-interface code.
 
 Public API: ``ENCODER_NAMES``, ``load_encoder``, ``EncoderUnavailable``, ``tokenize``, ``Encoder``,
-``Encoded``, ``InputTooLong``, ``influence`` (from ``engine.decay.influence``, imported on first use so that
+``Encoded``, ``InputTooLong``, ``sinusoidal_positions`` (the transformer's fixed position encoding), ``influence`` (from ``engine.decay.influence``, imported on first use so that
 ``import engine`` does not load torch), ``head_labels`` and ``HeadLabel`` (from ``engine.heads.labels``, also on first use).
 """
 from engine.encoders.base import Encoded, Encoder, EncoderUnavailable
 from engine.encoders.bert import InputTooLong
 from engine.encoders.registry import ENCODER_NAMES, load_encoder
+from engine.inputs.positions import sinusoidal_positions
 from engine.tokenize import tokenize
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "head_labels",
     "influence",
     "load_encoder",
+    "sinusoidal_positions",
     "tokenize",
 ]
 

@@ -27,6 +27,11 @@ SEMCOR_BROWN1 = SHARED_DATA / "semcor3.0-brown1.jsonl"
 GAP_DEVELOPMENT = SHARED_DATA / "gap-development.tsv"
 GAP_VALIDATION = SHARED_DATA / "gap-validation.tsv"
 
+# The other language-model corpus sources, from Debian packages (dict-gcide, fortunes)
+GCIDE_DICT = Path("/usr/share/dictd/gcide.dict.dz")
+GCIDE_INDEX = Path("/usr/share/dictd/gcide.index")
+FORTUNES_DIR = Path("/usr/share/games/fortunes")
+
 
 @lru_cache(maxsize=1)
 def _secrets() -> dict:

@@ -8,7 +8,7 @@ import numpy as np
 from engine.encoders.base import Encoder
 from engine.tokenize import is_punctuation, tokenize
 
-MAX_WORDS = 400  # per sentence: bounds the work of one request (BERT itself reads at most 512 pieces, ~384 words)
+DEMO_MAX_WORDS = 400  # per sentence: bounds the work of one request (BERT itself reads at most 512 pieces, ~384 words)
 
 
 class DemoInputError(ValueError):
@@ -44,9 +44,10 @@ def check_demo_input(first: str, second: str, word: str) -> tuple[list[str], lis
     for label, words in zip(("first", "second"), sentences):
         if not any(not is_punctuation(w) for w in words):
             raise DemoInputError(f"The {label} sentence has no words: type a sentence.")
-        if len(words) > MAX_WORDS:
-            raise DemoInputError(f"The {label} sentence has {len(words):,} words; the demo reads at most {MAX_WORDS} "
-                                 "per sentence (BERT reads at most 512 WordPiece pieces, about 384 words). Shorten it.")
+        if len(words) > DEMO_MAX_WORDS:
+            raise DemoInputError(f"The {label} sentence has {len(words):,} words; the demo reads at most "
+                                 f"{DEMO_MAX_WORDS} per sentence (BERT reads at most 512 WordPiece pieces, about 384 "
+                                 "words). Shorten it.")
         found = find_word(words, target[0])
         if not found:
             raise DemoInputError(f"The word is not in the {label} sentence (matching ignores case, not inflection).")

@@ -1,11 +1,23 @@
-"""The public engine API, for every encoder that ships with the project."""
+"""The public engine API, for every encoder that ships with the project, and the layout rules that keep it small:
+encoders describe themselves, the registry is the one list of them, and no module imports itself in a circle."""
 from __future__ import annotations
+
+import ast
+import inspect
+import subprocess
+import sys
+from dataclasses import fields
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import engine
 from engine import ENCODER_NAMES, EncoderUnavailable, InputTooLong, load_encoder, tokenize
+from engine.encoders import registry
+
+ROOT = Path(__file__).resolve().parent.parent
+ENCODER_PACKAGE = ROOT / "engine" / "encoders"
 
 SENTENCES = [
     "The bank raised its interest rates.",
@@ -129,3 +141,139 @@ def test_recurrent_layers_keep_the_token_layer_cosines():
     glove, _ = engine.encoders.glove.glove_table().vectors(["river", "bank"])
     padded = encoded.vectors[0]
     assert np.allclose(padded[:, :50], glove) and not padded[:, 50:].any()
+
+
+def test_each_encoder_describes_itself():
+    for name in ENCODER_NAMES:
+        encoder = load_encoder(name)
+        assert encoder.neutral_input_description and isinstance(encoder.contextual, bool)
+        assert set(encoder.halves) <= {"forward", "backward"} and set(encoder.mixed_layers) <= set(encoder.layer_names)
+        assert (encoder.n_heads > 0) == (encoder.n_layers > 0) == (encoder.name == "bert")
+        depths = [d for d in encoder.layer_depths() if not np.isnan(d)]
+        assert depths == sorted(depths) and depths[0] == 0.0 and depths[-1] == (1.0 if len(depths) > 1 else 0.0)
+
+
+@pytest.mark.parametrize("name", ENCODER_NAMES)
+def test_the_registry_knows_the_bundled_weights_without_loading_them(name):
+    """The registry's list of bundled files (read before any model loads) is what the loaded encoder read, so stored
+    results keyed by ``bundled_fingerprint`` (the preset store) and by ``Encoder.fingerprint`` (decay curves, head
+    labels) agree."""
+    encoder = load_encoder(name)
+    (entry,) = [entry for entry in registry.ENCODERS if entry.name == name]
+    assert encoder.weight_files == tuple(entry.bundled_files())
+    assert encoder.fingerprint() == registry.bundled_fingerprint(name)
+
+
+def test_the_registry_is_the_one_list_of_encoders():
+    from ui.common import ENCODER_COLOURS, ENCODER_TITLES
+    from ui.warmup import LOAD_ORDER
+
+    assert list(ENCODER_TITLES) == list(ENCODER_COLOURS) == list(ENCODER_NAMES)
+    assert sorted(LOAD_ORDER) == sorted(ENCODER_NAMES) and LOAD_ORDER[0] == "static"
+    assert all(issubclass(registry.encoder_class(name), engine.Encoder) for name in ENCODER_NAMES)
+
+
+def test_the_public_api_is_unchanged():
+    from engine.decay.influence import influence
+    from engine.heads.labels import HeadLabel, head_labels
+
+    assert set(engine.__all__) == {"ENCODER_NAMES", "Encoded", "Encoder", "EncoderUnavailable", "HeadLabel",
+                                   "InputTooLong", "head_labels", "influence", "load_encoder", "sinusoidal_positions",
+                                   "tokenize"}
+    assert engine.influence is influence and engine.head_labels is head_labels and engine.HeadLabel is HeadLabel
+    assert list(inspect.signature(engine.load_encoder).parameters) == ["name"]
+    assert list(inspect.signature(engine.influence).parameters) == ["encoder", "words", "layer", "method", "direction"]
+    assert list(inspect.signature(engine.head_labels).parameters) == ["encoder", "progress"]
+    assert [field.name for field in fields(engine.Encoded)] == [
+        "words", "vectors", "unknown", "attentions", "pieces", "piece_attentions", "piece_to_word", "truncated"]
+    assert inspect.isabstract(engine.Encoder) and issubclass(InputTooLong, ValueError)
+    assert issubclass(EncoderUnavailable, RuntimeError)
+
+
+def test_importing_the_engine_or_checking_stored_results_does_not_load_torch():
+    """A fresh server draws stored presets before any model loads: that check must not import torch (~2 s)."""
+    check = ("import sys, engine; from engine.encoders.registry import bundled_fingerprint; "
+             "[bundled_fingerprint(name) for name in engine.ENCODER_NAMES]; assert 'torch' not in sys.modules")
+    subprocess.run([sys.executable, "-c", check], cwd=ROOT, check=True)
+
+
+def _modules_outside_the_encoders() -> list[Path]:
+    files = [ROOT / "app.py"] + sorted(path for folder in ("engine", "ui", "pages")
+                                       for path in (ROOT / folder).rglob("*.py"))
+    return [path for path in files if ENCODER_PACKAGE not in path.parents]
+
+
+def _names_an_encoder(node: ast.AST) -> bool:
+    """A literal encoder name, a literal collection holding one, or an encoder's ``name`` attribute."""
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return any(_names_an_encoder(element) for element in node.elts)
+    if isinstance(node, ast.Attribute) and node.attr == "name":
+        return "encoder" in ast.unparse(node.value).lower()
+    return isinstance(node, ast.Constant) and node.value in ENCODER_NAMES
+
+
+def _knowledge_of_encoder_insides(node: ast.AST) -> str | None:
+    """Why ``node`` treats encoders one by one or reaches into one, or None."""
+    if isinstance(node, ast.Compare) and any(map(_names_an_encoder, [node.left, *node.comparators])):
+        return "branches on an encoder's name"
+    if isinstance(node, ast.MatchValue) and _names_an_encoder(node.value):
+        return "branches on an encoder's name"
+    if isinstance(node, ast.Dict) and sum(map(_names_an_encoder, filter(None, node.keys))) >= 2:
+        return "keeps a table per encoder (the registry or the encoder should hold it)"
+    if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__") \
+            and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+        return "reads a private attribute of another module's object"
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("hasattr", "getattr") \
+            and node.args and "encoder" in ast.unparse(node.args[0]).lower():
+        return "probes an encoder for an attribute instead of asking it"
+    return None
+
+
+def test_no_module_outside_the_encoders_knows_an_encoder_by_name_or_by_its_insides():
+    """What an analysis or a page needs to know is the encoder's own attribute or method, and which encoders exist is
+    the registry's list: adding an encoder touches its module and the registry only."""
+    found = [f"{path.relative_to(ROOT)}:{node.lineno}: {why}: {ast.unparse(node)[:80]}"
+             for path in _modules_outside_the_encoders() for node in ast.walk(ast.parse(path.read_text()))
+             if (why := _knowledge_of_encoder_insides(node))]
+    assert not found, "\n".join(found)
+
+
+def _engine_modules() -> dict[str, Path]:
+    def dotted(path: Path) -> str:
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+    return {dotted(path): path for path in (ROOT / "engine").rglob("*.py")}
+
+
+def _imports(path: Path, modules: dict[str, Path]) -> set[str]:
+    """The engine modules ``path`` imports anywhere (at the top or inside a function: both can close a cycle)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.update(f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in modules else node.module
+                         for alias in node.names)
+    return found & set(modules)
+
+
+def _cycle_from(start: str, graph: dict[str, set[str]]) -> list[str] | None:
+    """A chain of imports that leads from ``start`` back to it, or None."""
+    paths, seen = [[start]], {start}
+    while paths:
+        path = paths.pop()
+        for following in sorted(graph[path[-1]]):
+            if following == start:
+                return path + [start]
+            if following not in seen:
+                seen.add(following)
+                paths.append(path + [following])
+    return None
+
+
+def test_the_engine_has_no_import_cycles():
+    modules = _engine_modules()
+    graph = {name: _imports(path, modules) - {name} for name, path in modules.items()}
+    cycles = [" -> ".join(cycle) for name in sorted(graph) if (cycle := _cycle_from(name, graph))]
+    assert not cycles, "\n".join(cycles)

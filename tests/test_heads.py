@@ -1,4 +1,5 @@
-"""Head labels: well-formed, shipped for the bundled model, and true on gold data the labelling never saw.
+"""Head labels: well-formed, shipped for the bundled model, true on gold data the labelling never saw, and
+explained on the page by the same rules that labelled them.
 
 The re-checks use examples outside the probes' deterministic sample (EWT dev sentences and GAP development
 snippets the sample skipped), so a label that only fitted its sample would fail here.
@@ -12,11 +13,21 @@ import numpy as np
 import pytest
 
 import engine
+from engine.corpus.conllu import read_conllu
 from engine.heads import labels as heads
+from engine.heads.behaviour import describe_head
 from engine.heads.labels import LABELS
-from engine.heads.probe_data import DepSentence, evenly_spaced, read_gap, treebank_sample
-from engine.heads.probes import CorefTally, SyntaxTally, pointers
-from engine.settings import EWT_DEV, GAP_DEVELOPMENT
+from engine.heads.probe_data import (
+    DepSentence,
+    evenly_spaced,
+    read_gap,
+    read_semcor_passages,
+    semcor_split,
+    treebank_sample,
+)
+from engine.heads.probes import CorefTally, MeaningTally, SyntaxTally, TopicTally
+from engine.heads.rules import FUNCTION_WORDS, content_mask, function_words, pointers, related_in_meaning
+from engine.settings import EWT_DEV, EWT_TRAIN, GAP_DEVELOPMENT
 from ui.heads.bertviz import head_view_html, model_view_html, script_json
 
 PAYLOAD = "</script><img src=x onerror=window.__xss=1>"
@@ -100,6 +111,29 @@ def test_coreference_heads_beat_the_nearer_name_on_unseen_snippets(bert, labels)
     assert max(coref) >= accuracy.max() - 0.05, "the best coreference-labelled head is near the model's best"
 
 
+def test_meaning_and_topic_heads_hold_on_unseen_passages(bert, labels):
+    """On 80 SemCor passages outside both probe samples: every meaning head points at a related word far more often
+    than the best fixed offset, and every topic head stays broad with its same-field excess over the held-out bar."""
+    passages = read_semcor_passages()
+    labelling, confirmation = semcor_split(passages)
+    sample = evenly_spaced(labelling, heads.SAMPLE["semcor_label"]) + \
+        evenly_spaced(confirmation, heads.SAMPLE["semcor_confirm"])
+    fresh = _unseen(passages, sample, 80)
+    meaning, topic = MeaningTally((bert.n_layers, bert.n_heads)), TopicTally((bert.n_layers, bert.n_heads))
+    for passage, encoded in zip(fresh, bert.encode([list(p.words) for p in fresh])):
+        meaning.add(passage, encoded.attentions)
+        topic.add(passage, encoded.attentions)
+    baseline, _ = meaning.offset_baseline()
+    means = topic.means()
+    for record in labels:
+        head = record.layer - 1, record.head - 1
+        if record.label == "meaning":
+            assert meaning.accuracy()[head] >= baseline + heads.BARS["meaning"][0] / 100, (head, baseline)
+        if record.label == "topic":
+            assert means["spread"][head] >= heads.BROAD_SPREAD - 0.05 and means["content_excess"][head] >= 0, head
+            assert means["field_excess"][head] >= heads.BARS["topic"][1] / 100, head
+
+
 def test_syntax_tally_scores_a_head_that_follows_the_tree():
     """A fake head that always attends from a dependent to its head scores 100% dependent→head."""
     sentence = DepSentence(words=("the", "cat", "saw", "a", "dog"), heads=(1, 2, -1, 4, 2),
@@ -122,6 +156,60 @@ def test_gap_offsets_land_on_our_words():
     for example in examples[:200]:
         assert example.words[example.pronoun].lower() in {"he", "she", "his", "her", "him", "hers"}
         assert all(example.candidates) and example.pronoun not in example.candidates[0] + example.candidates[1]
+
+
+# --- one set of rules for labelling a head and explaining it ---------------------------------------------------
+
+
+def test_function_words_are_the_closed_classes_of_ewt_train():
+    tagged = (pair for sentence in read_conllu(EWT_TRAIN) for pair in zip(sentence.forms, sentence.upos))
+    assert function_words(tagged) == FUNCTION_WORDS
+
+
+def test_content_words_of_a_sentence_without_gold_tags():
+    words = "The bank raised its rates , so customers moved their savings from the bank to a credit union .".split()
+    assert [w for w, content in zip(words, content_mask(words)) if content] == \
+        ["bank", "raised", "rates", "so", "customers", "moved", "savings", "bank", "credit", "union"]  # "so": ADV
+    same_word, related = related_in_meaning(words)
+    assert same_word[1, 13] and related[1, 13] and related[13, 1], "bank ... bank"
+    assert not related[0, 12], "The ... the: function words are never related"
+    assert not related.diagonal().any()
+
+
+@pytest.fixture(scope="module")
+def labelling_passage(bert):
+    """A SemCor passage of the meaning and topic probes' labelling sample, encoded."""
+    labelling, _ = semcor_split(read_semcor_passages())
+    passage = evenly_spaced(labelling, heads.SAMPLE["semcor_label"])[0]
+    return passage, bert.encode([list(passage.words)])[0]
+
+
+def test_page_explains_meaning_with_the_labelling_rule(bert, labelling_passage):
+    """On a passage the labels were measured on, for every head: the words the page marks as pointing at a relative
+    are the meaning probe's hits, and its count of words with a relative is the probe's number of queries."""
+    passage, encoded = labelling_passage
+    tally = MeaningTally((bert.n_layers, bert.n_heads))
+    tally.add(passage, encoded.attentions)
+    assert tally.count >= 5
+    for layer in range(bert.n_layers):
+        for head in range(bert.n_heads):
+            explained = describe_head(encoded, layer, head, "meaning")
+            marked = sum(row["related in meaning"] == "✓" for row in explained.rows)
+            assert marked == tally.hits[layer, head]
+            assert f"of the {tally.count} content words that have a relative" in explained.summary
+
+
+def test_page_explains_topic_with_the_labelling_rule(bert, labelling_passage):
+    """The page's topic table lists exactly the passage's content words the topic probe measures, with its spread."""
+    passage, encoded = labelling_passage
+    tally = TopicTally((bert.n_layers, bert.n_heads))
+    tally.add(passage, encoded.attentions)
+    content = [w for w, is_content in zip(passage.words, content_mask(passage.words)) if is_content]
+    spread = tally.means()["spread"]
+    for layer, head in ((0, 0), (3, 7), (5, 11)):
+        rows = describe_head(encoded, layer, head, "topic").rows
+        assert [row["word"] for row in rows] == content and len(rows) == tally.count
+        assert abs(np.mean([row["spread over content words"] for row in rows]) - spread[layer, head]) <= 0.005
 
 
 # --- bertviz HTML ------------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import torch
 
 import engine
 from engine import influence
-from engine.decay.curves import OFFSETS, compute_curves, half_life, layer_depths, offset_sums, sample_sentences
+from engine.decay.curves import OFFSETS, cached_curves, compute_curves, half_life, offset_sums, sample_sentences
 from engine.decay.influence import combine, layer_index, normalise_rows, squared_influence
 from engine.encoders.bilstm import BiLSTMConfig, BiLSTMEncoder, GloveBiLM
 from engine.encoders.elmo import ElmoBiLM, ElmoEncoder
@@ -213,8 +213,18 @@ def test_half_life_definition():
 
 
 def test_relative_depths():
-    assert layer_depths(random_elmo()) == [0.0, 0.5, 1.0] + [pytest.approx(float("nan"), nan_ok=True)]
-    assert layer_depths(random_bilstm()) == [0.0, 0.5, 1.0]
+    assert random_elmo().layer_depths() == [0.0, 0.5, 1.0] + [pytest.approx(float("nan"), nan_ok=True)]
+    assert random_bilstm().layer_depths() == [0.0, 0.5, 1.0]
+
+
+@pytest.mark.parametrize("name", engine.ENCODER_NAMES)
+def test_the_shipped_curves_are_those_of_the_bundled_weights(name):
+    assert cached_curves(trained(name)) is not None, "a shipped curve file no longer matches its encoder's fingerprint"
+
+
+def test_an_encoder_built_in_memory_has_no_fingerprint():
+    with pytest.raises(ValueError, match="built in memory"):
+        random_bilstm().fingerprint()
 
 
 @pytest.mark.parametrize("name", ["bilstm", "elmo"])

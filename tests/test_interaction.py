@@ -17,7 +17,7 @@ from tests.browser import ROOT
 from ui.word_in_context.figures import hover_html
 
 PAGES = {"home": "app.py", "wic": "pages/1_Word_in_context.py", "decay": "pages/2_Distance_decay.py",
-         "heads": "pages/3_Attention_heads.py"}
+         "heads": "pages/3_Attention_heads.py", "inputs": "pages/4_Inputs.py"}
 
 
 def widget(prefix: str, name: str) -> str:

@@ -174,8 +174,8 @@ def test_vocabulary_puts_specials_first_then_words_by_frequency() -> None:
 
 # --- sense separation --------------------------------------------------------------------------------------
 
-def occurrences(word: str, senses: list[str]) -> list[evaluate.Occurrence]:
-    return [evaluate.Occurrence(i, 0, 1, word, sense) for i, sense in enumerate(senses)]
+def occurrences(word: str, senses: list[str]) -> list[evaluate.SenseOccurrence]:
+    return [evaluate.SenseOccurrence(i, 0, 1, word, sense) for i, sense in enumerate(senses)]
 
 
 def test_nearest_centroid_finds_separated_senses_and_ties_fall_to_the_frequent_sense() -> None:
@@ -194,7 +194,7 @@ def test_nearest_centroid_finds_separated_senses_and_ties_fall_to_the_frequent_s
         return out
 
     train_occ, test_occ = occurrences("bank%n", train_senses), occurrences("bank%n", test_senses)
-    accuracy = evaluate.centroid_accuracy(train_occ, vectors(train_senses), test_occ, vectors(test_senses))
+    accuracy = evaluate.held_out_centroid_accuracy(train_occ, vectors(train_senses), test_occ, vectors(test_senses))
     mfs = evaluate.mfs_accuracy(train_occ, test_occ)
     assert mfs == pytest.approx(test_senses.count("b") / len(test_senses))
     assert accuracy[0] == 1.0

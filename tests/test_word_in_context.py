@@ -14,7 +14,7 @@ import pytest
 
 from engine.tokenize import tokenize
 from engine.word_in_context.context_vectors import ContextVectors
-from engine.word_in_context.corpus_index import corpus_index
+from engine.word_in_context.corpus_index import CORPUS_INDEX_FILE, build_corpus_index, corpus_index
 from engine.word_in_context.measures import centroid_accuracy, layer_measures, mean_pairwise_cosine, nearest_neighbours
 from engine.word_in_context.occurrences import (
     ContextInputError,
@@ -27,7 +27,7 @@ from engine.word_in_context.occurrences import (
 )
 from engine.word_in_context.presets import PRESETS_FILE, build_presets, load_presets
 from engine.word_in_context.projection import pca, project
-from engine.word_in_context.word_forms import word_forms
+from engine.word_in_context.word_forms import WORD_FORMS_FILE, build_word_forms, word_forms
 from tests.browser import exceptions_on, open_page, screenshot, wait_until_idle
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -223,18 +223,29 @@ def test_presets_are_well_formed():
         assert found.missing == [] and found.too_long == [], word
 
 
-def test_presets_file_is_what_the_build_script_writes(tmp_path):
+@pytest.fixture(scope="module")
+def gold_sentences():
     from engine.corpus.gold_sentences import all_gold_sentences
 
-    sentences = list(all_gold_sentences())
-    build_presets(sentences, tmp_path / "presets.json")
-    assert json.loads((tmp_path / "presets.json").read_text()) == json.loads(PRESETS_FILE.read_text())
-    by_source = {s.source: s for s in sentences}
+    return list(all_gold_sentences())
+
+
+def test_presets_file_is_what_the_build_script_writes(gold_sentences, tmp_path):
+    build_presets(gold_sentences, tmp_path / "presets.json")
+    assert (tmp_path / "presets.json").read_bytes() == PRESETS_FILE.read_bytes()
+    by_source = {s.source: s for s in gold_sentences}
     for preset in load_presets().values():  # every sentence is really where its source says
         for sentence in preset.sentences:
             gold = by_source[sentence.source]
             assert gold.text == sentence.text
             assert sentence.sense_key is None or sentence.sense_key in gold.senses
+
+
+def test_corpus_index_and_word_forms_are_byte_for_byte_what_the_build_script_writes(gold_sentences, tmp_path):
+    build_word_forms(gold_sentences, tmp_path / "word_forms.json.gz")
+    build_corpus_index(gold_sentences, tmp_path / "corpus_index.json.gz")
+    assert (tmp_path / "word_forms.json.gz").read_bytes() == WORD_FORMS_FILE.read_bytes()
+    assert (tmp_path / "corpus_index.json.gz").read_bytes() == CORPUS_INDEX_FILE.read_bytes()
 
 
 def test_corpus_search_finds_every_sentence_with_the_word():

@@ -15,10 +15,9 @@ import streamlit as st
 
 import engine
 from engine import ENCODER_NAMES, Encoder, EncoderUnavailable
+from engine.encoders.registry import ENCODER_COLOURS, ENCODER_TITLES  # noqa: F401  the pages' names and colours
 from ui.serving import tune_for_serving
 
-ENCODER_TITLES = {"static": "Static (GloVe)", "bilstm": "BiLSTM", "elmo": "ELMo", "bert": "BERT"}
-ENCODER_COLOURS = {"static": "#7f7f7f", "bilstm": "#1f77b4", "elmo": "#2ca02c", "bert": "#d62728"}
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$:])")
 _this_run = threading.local()  # per script run (one thread per session): the sidebar's status placeholder
 

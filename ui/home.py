@@ -5,8 +5,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from engine import InputTooLong
-from engine.similarity import MAX_WORDS, DemoInputError, check_demo_input, word_similarity
-from ui.common import ENCODER_COLOURS, ENCODER_TITLES, available_encoders, page_setup
+from engine.claims import shipped_claims
+from engine.encoders.base import relative_depths
+from engine.similarity import DEMO_MAX_WORDS, DemoInputError, check_demo_input, word_similarity
+from ui.common import ENCODER_COLOURS, ENCODER_TITLES, available_encoders, escape_markdown, page_setup
 from ui.page_state import Field, PageState
 
 MAX_CHARS = 20_000  # per sentence box; longer pastes are cut by the widget, which says so
@@ -34,15 +36,16 @@ This app runs three real contextual encoders side by side, next to the static ba
 | **ELMo** | builds each word from its *characters* (CNN + highway layers), so it handles words it never saw, then runs a 2-layer biLSTM language model over them |
 | **BERT** | splits words into WordPiece pieces, adds position embeddings, and lets every piece look at every other through multi-head self-attention; different heads specialise (coreference, syntax, meaning, topic) |
 
-Explore the three views from the menu on the left: **Word in context** (one word across many sentences),
-**Distance decay** (how far context reaches) and **Attention heads** (what each BERT head looks at).
+Explore the views from the menu on the left: **Word in context** (one word across many sentences),
+**Distance decay** (how far context reaches), **Attention heads** (what each BERT head looks at) and **Inputs**
+(what each encoder reads: characters, WordPiece pieces, positions).
 """
 )
 
 st.header("Try it: one word, two sentences")
 STATE.reset_button()
 st.caption("The cosine similarity of the word's two vectors, per encoder and layer. 1.0 means identical vectors. "
-           f"Each sentence may have up to {MAX_WORDS} words.")
+           f"Each sentence may have up to {DEMO_MAX_WORDS} words.")
 
 state = STATE.restore()
 with st.form("demo"):
@@ -60,15 +63,18 @@ except DemoInputError as error:
     st.stop()
 
 encoders = available_encoders()
-rows, figure = [], go.Figure()
+rows, figure, no_vector = [], go.Figure(), []
 with st.spinner("Encoding both sentences…"):
     for name, encoder in encoders.items():
+        if not encoder.contextual and all(encoder.word_reading(state["word"]).unknown):
+            no_vector.append(name)  # a zero vector has no cosine: say so rather than draw one
+            continue
         try:
             result = word_similarity(encoder, sentence_a, sentence_b, i, j)
         except InputTooLong as error:
             st.warning(f"{ENCODER_TITLES[name]}: {error}")
             continue
-        depth = [k / max(len(result.cosines) - 1, 1) for k in range(len(result.cosines))]
+        depth = relative_depths(len(result.cosines))
         cosines, layer_names = result.cosines, result.layer_names
         single = len(cosines) == 1  # GloVe: one layer, drawn as a dotted line across every depth
         if single:
@@ -90,9 +96,19 @@ figure.update_layout(
     height=380, margin={"t": 20},
 )
 st.plotly_chart(figure, width="stretch")
+for name in no_vector:
+    st.info(f"**{ENCODER_TITLES[name]}** has no vector for “{escape_markdown(state['word'].strip())}”: the word is not "
+            "in its table, so there is nothing to compare (the BiLSTM reads zeros for it; ELMo builds it from its "
+            "characters). See *Inputs* for what each encoder reads.")
 st.markdown(
-    "The static line stays at **1.0**: GloVe cannot tell the two uses apart. Contextual encoders start near the "
-    "input (their token layer is context-free too) and drift apart as layers mix in the surrounding words."
+    ("The static line stays at **1.0**: GloVe cannot tell the two uses apart. " if not no_vector else "")
+    + "Contextual encoders start near the input (their token layer is context-free too) and drift apart as layers "
+    "mix in the surrounding words."
 )
 with st.expander("The numbers"):
     st.dataframe(rows, hide_index=True, width="stretch")  # no pandas import before the first paint
+
+st.header("The notes, claim by claim")
+st.caption("Each claim of the course notes, the page that demonstrates it, and what this app measured.")
+st.table([{"the notes say": claim.claim, "see": claim.where, "measured here": claim.verdict}
+          for claim in shipped_claims()])

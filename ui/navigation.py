@@ -14,4 +14,5 @@ PAGES = [
     st.Page(ROOT / "pages" / "1_Word_in_context.py", title="Word in context", url_path="Word_in_context"),
     st.Page(ROOT / "pages" / "2_Distance_decay.py", title="Distance decay", url_path="Distance_decay"),
     st.Page(ROOT / "pages" / "3_Attention_heads.py", title="Attention heads", url_path="Attention_heads"),
+    st.Page(ROOT / "pages" / "4_Inputs.py", title="Inputs", url_path="Inputs"),
 ]

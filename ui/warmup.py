@@ -12,10 +12,9 @@ import streamlit as st
 
 import engine
 from engine import EncoderUnavailable
-from engine.encoders.registry import load_status
+from engine.encoders.registry import LOAD_ORDER, load_status
 from ui.serving import freeze_long_lived
 
-LOAD_ORDER = ("static", "bert", "bilstm", "elmo")  # cheapest first, then the one most pages show
 FIRST_RUN_GRACE = 3.0  # seconds
 
 _page_finished = threading.Event()

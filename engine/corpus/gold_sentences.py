@@ -1,17 +1,16 @@
-"""Sentences of the gold corpora, read uniformly: SemCor brown1 (with WordNet sense keys) and EWT train/dev.
+"""Sentences of the gold corpora in one shape: SemCor brown1 (with WordNet sense keys) and EWT train/dev.
 
-Only the build scripts of ``engine.word_in_context.presets`` and ``engine.word_in_context.corpus_index`` read these files; the app reads the small
-derived files they write to ``engine/data/``.
+Only the build of the "Word in context" files (``python -m engine.word_in_context.context_data build``) and the decay
+curves read these; the app reads the small derived files they write to ``engine/data/``.
 """
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from engine.corpus.sources import SEMCOR
-from engine.settings import EWT_DEV, EWT_TRAIN
+from engine.corpus.conllu import read_conllu
+from engine.corpus.semcor import read_semcor, token_words
+from engine.settings import EWT_DEV, EWT_TRAIN, SEMCOR_BROWN1
 
 EWT_SPLITS = {"train": EWT_TRAIN, "dev": EWT_DEV}
 _NO_SPACE_BEFORE = {",", ".", ";", ":", "!", "?", ")", "]", "}", "%", "'s", "'", "n't", "'re", "'ve", "'ll", "'d",
@@ -30,39 +29,24 @@ class GoldSentence:
     senses: tuple[str | None, ...]  # WordNet sense key per token; all None for EWT
 
 
-def semcor_sentences(path: Path = SEMCOR) -> Iterator[GoldSentence]:
+def semcor_sentences() -> Iterator[GoldSentence]:
     """SemCor brown1 in corpus order; multiword tokens (``took_place``) stay single gold tokens."""
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                record = json.loads(line)
-                yield GoldSentence(
-                    source=f"SemCor {record['doc']} s{record['sent']}",
-                    text=detokenize(record["tokens"]),
-                    tokens=tuple(record["tokens"]),
-                    lemmas=tuple((lemma or token).lower() for token, lemma in zip(record["tokens"], record["lemmas"])),
-                    senses=tuple(record["senses"]),
-                )
+    for sentence in read_semcor(SEMCOR_BROWN1):
+        yield GoldSentence(
+            source=f"SemCor {sentence.doc} s{sentence.sent}",
+            text=detokenize(sentence.tokens),
+            tokens=sentence.tokens,
+            lemmas=tuple((lemma or token).lower() for token, lemma in zip(sentence.tokens, sentence.lemmas)),
+            senses=sentence.senses,
+        )
 
 
 def ewt_sentences(split: str) -> Iterator[GoldSentence]:
-    """EWT ``train`` or ``dev`` sentences with their gold lemmas (multiword-token lines such as ``3-4`` skipped)."""
-    sent_id, text, tokens, lemmas = "", "", [], []
-    with EWT_SPLITS[split].open(encoding="utf-8") as lines:
-        for line in lines:
-            line = line.rstrip("\n")
-            if line.startswith("# sent_id = "):
-                sent_id = line.removeprefix("# sent_id = ").strip()
-            elif line.startswith("# text = "):
-                text = line.removeprefix("# text = ").strip()
-            elif line and line[0].isdigit():
-                columns = line.split("\t")
-                if columns[0].isdigit():
-                    tokens.append(columns[1])
-                    lemmas.append(columns[2].lower())
-            elif not line and tokens:
-                yield GoldSentence(f"EWT {split} {sent_id}", text, tuple(tokens), tuple(lemmas), (None,) * len(tokens))
-                tokens, lemmas = [], []
+    """EWT ``train`` or ``dev`` sentences with their gold lemmas."""
+    for sentence in read_conllu(EWT_SPLITS[split]):
+        lemmas = tuple(lemma.lower() for lemma in sentence.lemmas)
+        yield GoldSentence(f"EWT {split} {sentence.sent_id}", sentence.text, sentence.forms, lemmas,
+                           (None,) * len(lemmas))
 
 
 def all_gold_sentences() -> Iterator[GoldSentence]:
@@ -72,11 +56,11 @@ def all_gold_sentences() -> Iterator[GoldSentence]:
     yield from ewt_sentences("dev")
 
 
-def detokenize(tokens: list[str]) -> str:
+def detokenize(tokens: Sequence[str]) -> str:
     """Readable text from Penn-Treebank-style tokens: ``took_place`` -> ``took place``, quotes made plain."""
     out, glue_next = "", True
     for token in tokens:
-        word = {"``": '"', "''": '"'}.get(token, token.replace("_", " "))
+        word = {"``": '"', "''": '"'}.get(token) or " ".join(token_words(token))
         out += word if glue_next or token in _NO_SPACE_BEFORE else f" {word}"
         glue_next = token in _NO_SPACE_AFTER
     return out

@@ -1,8 +1,8 @@
 """Build the language-model training text of the BiLSTM and ELMo encoders, deterministically.
 
-``python -m engine.corpus.lm_corpus build [--out data/corpus] [--quick]`` writes ``train.txt`` and ``dev.txt`` (one sentence
-a line, tokens from ``engine.tokenize`` joined by single spaces) and ``sources.json`` (licence and size of each
-source). The sources and what is cleaned out of them are described in ``engine.corpus.sources``.
+``python -m engine.corpus.lm_corpus build [--out data/corpus] [--quick]`` writes ``train.txt`` and ``dev.txt`` (one
+sentence a line, tokens from ``engine.tokenize`` joined by single spaces) and ``sources.json`` (licence and size of
+each source). The sources and what is cleaned out of them are described in ``engine.corpus.sources``.
 
 * Paragraphs are cut into sentences at ``.``, ``!`` or ``?`` before a capital, except after common abbreviations
   and initials. A sentence over 60 tokens is cut at ``;`` and ``:`` into pieces of at most 60 tokens (a clause still
@@ -30,11 +30,7 @@ from typing import TextIO
 from tqdm import tqdm
 
 from engine.corpus.sources import (
-    EWT_TRAIN,
-    FORTUNES_DIR,
     GAP_FILES,
-    GCIDE_DICT,
-    SEMCOR,
     Document,
     ewt_documents,
     fortune_documents,
@@ -42,7 +38,13 @@ from engine.corpus.sources import (
     gcide_documents,
     semcor_documents,
 )
-from engine.settings import LM_CORPUS_DIR
+from engine.settings import (
+    EWT_TRAIN,
+    FORTUNES_DIR,
+    GCIDE_DICT,
+    LM_CORPUS_DIR,
+    SEMCOR_BROWN1,
+)
 from engine.tokenize import tokenize
 
 DEFAULT_OUT = LM_CORPUS_DIR
@@ -69,7 +71,7 @@ SOURCES = (
     Source("fortunes", "BSD (Debian fortunes, see /usr/share/doc/fortunes/copyright)", str(FORTUNES_DIR),
            fortune_documents),
     Source("ewt-train", "CC BY-SA 4.0", f"shared/data/{EWT_TRAIN.name}", ewt_documents),
-    Source("semcor-brown1", "WordNet 3.0 licence (Princeton)", f"shared/data/{SEMCOR.name}", semcor_documents),
+    Source("semcor-brown1", "WordNet 3.0 licence (Princeton)", f"shared/data/{SEMCOR_BROWN1.name}", semcor_documents),
     Source("gap", "Apache-2.0", " + ".join(f"shared/data/{path.name}" for path in GAP_FILES), gap_documents),
 )
 QUICK_SOURCES = ("ewt-train", "semcor-brown1")

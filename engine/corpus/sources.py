@@ -17,22 +17,26 @@ tokenizes and filters them. What is dropped, and why:
 """
 from __future__ import annotations
 
-import csv
 import gzip
-import json
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
-from pathlib import Path
 
-from engine.settings import EWT_TRAIN, GAP_DEVELOPMENT, GAP_VALIDATION, SEMCOR_BROWN1
+from engine.corpus.conllu import read_conllu
+from engine.corpus.gap import read_gap_snippets
+from engine.corpus.semcor import read_semcor, token_words
+from engine.settings import (
+    EWT_TRAIN,
+    FORTUNES_DIR,
+    GAP_DEVELOPMENT,
+    GAP_VALIDATION,
+    GCIDE_DICT,
+    GCIDE_INDEX,
+    SEMCOR_BROWN1,
+)
 
-GCIDE_DICT = Path("/usr/share/dictd/gcide.dict.dz")
-GCIDE_INDEX = Path("/usr/share/dictd/gcide.index")
-FORTUNES_DIR = Path("/usr/share/games/fortunes")
-SEMCOR = SEMCOR_BROWN1
 GAP_FILES = (GAP_DEVELOPMENT, GAP_VALIDATION)
 
 
@@ -224,39 +228,24 @@ def fortune_paragraphs(cookie: str) -> tuple[str, ...]:
 
 
 def ewt_documents() -> Iterator[Document]:
-    """EWT train sentences grouped by document (the sent_id without its sentence number)."""
-    sentences = _ewt_sentences(EWT_TRAIN)
-    for doc_id, group in groupby(sentences, key=lambda pair: pair[0]):
-        yield Document(f"ewt:{doc_id}", tuple(text for _, text in group))
-
-
-def _ewt_sentences(path: Path) -> Iterator[tuple[str, str]]:
-    """(document id, raw text) of each sentence in a CoNLL-U file."""
-    doc_id = ""
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.startswith("# sent_id = "):
-                doc_id = line.removeprefix("# sent_id = ").strip().rsplit("-", 1)[0]
-            elif line.startswith("# text = "):
-                yield doc_id, line.removeprefix("# text = ").strip()
+    """EWT train sentences grouped by document."""
+    for doc_id, group in groupby(read_conllu(EWT_TRAIN), key=lambda sentence: sentence.document):
+        yield Document(f"ewt:{doc_id}", tuple(sentence.text for sentence in group))
 
 
 def semcor_documents() -> Iterator[Document]:
-    """SemCor brown1 texts, multiword tokens opened up."""
-    with SEMCOR.open(encoding="utf-8") as lines:
-        records = (json.loads(line) for line in lines if line.strip())
-        for doc_id, group in groupby(records, key=lambda record: record["doc"]):
-            yield Document(f"semcor:{doc_id}", tuple(_semcor_text(r["tokens"]) for r in group))
+    """SemCor brown1 texts, multiword tokens opened up (``took_place`` -> ``took place``)."""
+    for doc_id, group in groupby(read_semcor(SEMCOR_BROWN1), key=lambda sentence: sentence.doc):
+        yield Document(f"semcor:{doc_id}", tuple(_semcor_text(sentence.tokens) for sentence in group))
 
 
-def _semcor_text(tokens: list[str]) -> str:
-    """Raw-looking text from SemCor tokens (``took_place`` -> ``took place``)."""
-    return " ".join(token.replace("_", " ") for token in tokens)
+def _semcor_text(tokens: tuple[str, ...]) -> str:
+    """Raw-looking text from SemCor tokens: their words joined by spaces."""
+    return " ".join(word for token in tokens for word in token_words(token))
 
 
 def gap_documents() -> Iterator[Document]:
     """Each GAP Wikipedia snippet (development and validation) is a document."""
     for path in GAP_FILES:
-        with path.open(encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
-                yield Document(f"gap:{row['ID']}", (row["Text"],))
+        for snippet in read_gap_snippets(path):
+            yield Document(f"gap:{snippet.id}", (snippet.text,))

@@ -1,7 +1,8 @@
 """Distance decay over a corpus: mean normalised influence against signed distance, per encoder, layer and direction.
 
-The sample: the first ``SAMPLE_SIZE`` sentences of EWT dev with ``MIN_WORDS``..``MAX_WORDS`` gold tokens, in the
-order of the SHA-256 of their ``sent_id`` (a fixed shuffle). EWT dev is not in the BiLSTM/ELMo training text.
+The sample: the first ``SAMPLE_SIZE`` sentences of EWT dev with ``SAMPLE_MIN_WORDS``..``SAMPLE_MAX_WORDS`` gold
+tokens, in the order of the SHA-256 of their ``sent_id`` (a fixed shuffle). EWT dev is not in the BiLSTM/ELMo
+training text.
 
 For every sentence, layer and direction, the influence matrix (``engine.influence``, occlusion unless asked
 otherwise) has each row divided by its largest entry from another word (``normalise_rows``); the curve at offset
@@ -14,8 +15,8 @@ left and right.
 Curves are computed once per model and cached as CSV. Computing them takes minutes on a 2-core server (every
 sentence costs n + 1 passes of the model), so ``engine/data/decay/`` ships the curves of the bundled models and the
 first view is instant; curves of other weights are computed by the command line or the page and kept in
-``.cache/decay/``. A file's name carries the encoder, the method, a fingerprint of the weights and the sample, so
-retrained weights never reuse stale curves.
+``.cache/decay/``. A file's name carries the encoder, the method, the fingerprint of its weights
+(``Encoder.fingerprint``) and the sample, so retrained weights never reuse stale curves.
 
 Command line: ``python -m engine.decay.curves curves [--encoders ...] [--method occlusion] [--ship] [--threads 1]`` and
 ``python -m engine.decay.curves time`` (how long one sentence takes, per encoder and method).
@@ -32,22 +33,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from engine.decay.influence import METHODS, MIX_LAYER, combine, directions, normalise_rows, squared_influence
+from engine.decay.influence import METHODS, combine, directions, normalise_rows, squared_influence
 from engine.encoders.base import Encoder
 from engine.settings import CACHE_DIR as CACHE_ROOT
 from engine.settings import DATA_DIR
 
 SAMPLE_SIZE = 300
-MIN_WORDS = 5
-MAX_WORDS = 60
+SAMPLE_MIN_WORDS = 5
+SAMPLE_MAX_WORDS = 60
 MAX_OFFSET = 30
 BOOTSTRAP = 1000
 VERSION = 1  # bump on any change of what the curves mean, so caches computed before are not reused
-SAMPLE_KEY = f"v{VERSION}-ewt-dev-{SAMPLE_SIZE}x{MIN_WORDS}-{MAX_WORDS}w-d{MAX_OFFSET}-b{BOOTSTRAP}"
+SAMPLE_KEY = f"v{VERSION}-ewt-dev-{SAMPLE_SIZE}x{SAMPLE_MIN_WORDS}-{SAMPLE_MAX_WORDS}w-d{MAX_OFFSET}-b{BOOTSTRAP}"
 SHIPPED_DIR = DATA_DIR / "decay"
 CACHE_DIR = CACHE_ROOT / "decay"
 OFFSETS = np.concatenate([np.arange(-MAX_OFFSET, 0), np.arange(1, MAX_OFFSET + 1)])  # the word itself is left out
-Progress = Callable[[int, int], None]
+SentenceProgress = Callable[[int, int], None]  # (sentences done, sentences in all)
 
 
 def sample_sentences() -> list[list[str]]:
@@ -56,32 +57,9 @@ def sample_sentences() -> list[list[str]]:
 
     if not EWT_SPLITS["dev"].is_file():
         raise FileNotFoundError(f"EWT dev is needed to compute decay curves and is missing: {EWT_SPLITS['dev']}")
-    kept = [s for s in ewt_sentences("dev") if MIN_WORDS <= len(s.tokens) <= MAX_WORDS]
+    kept = [s for s in ewt_sentences("dev") if SAMPLE_MIN_WORDS <= len(s.tokens) <= SAMPLE_MAX_WORDS]
     kept.sort(key=lambda s: hashlib.sha256(s.source.encode()).digest())
     return [list(s.tokens) for s in kept[:SAMPLE_SIZE]]
-
-
-def fingerprint(encoder: Encoder) -> str:
-    """A short hash of the encoder's weights (not of where they live), so cached curves follow the model."""
-    digest = hashlib.sha256(encoder.name.encode())
-    model = getattr(encoder, "model", None)
-    if model is not None:
-        for name, tensor in sorted(model.state_dict().items()):
-            digest.update(name.encode())
-            array = tensor.detach().float().contiguous().numpy()  # no copy for float32 weights
-            digest.update(memoryview(array).cast("B"))
-    else:  # static: the GloVe table
-        matrix = encoder.table.matrix
-        digest.update(str(matrix.shape).encode())
-        digest.update(np.ascontiguousarray(matrix[:1000]).tobytes())
-    return digest.hexdigest()[:16]
-
-
-def layer_depths(encoder: Encoder) -> list[float]:
-    """Relative depth of each layer: 0 for the input layer, 1 for the top; NaN for ELMo's scalar mix."""
-    names = [name for name in encoder.layer_names if name != MIX_LAYER]
-    top = max(len(names) - 1, 1)
-    return [math.nan if name == MIX_LAYER else names.index(name) / top for name in encoder.layer_names]
 
 
 def offset_sums(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -98,7 +76,7 @@ def offset_sums(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def compute_curves(encoder: Encoder, method: str = "occlusion", sentences: list[list[str]] | None = None,
-                   progress: Progress | None = None) -> pd.DataFrame:
+                   progress: SentenceProgress | None = None) -> pd.DataFrame:
     """The decay curves of every layer and direction of ``encoder`` over ``sentences`` (default: the sample)."""
     sentences = sample_sentences() if sentences is None else sentences
     names = directions(encoder)
@@ -125,7 +103,7 @@ def _curve_table(encoder: Encoder, method: str, sums: np.ndarray, counts: np.nda
     boot_counts = (weights @ counts)[:, None, None, :]
     with np.errstate(invalid="ignore", divide="ignore"):
         low, high = np.nanpercentile(boot_sums / boot_counts, [2.5, 97.5], axis=0)
-    depths = layer_depths(encoder)
+    depths = encoder.layer_depths()
     rows = []
     for layer, layer_name in enumerate(encoder.layer_names):
         for k, direction in enumerate(names):
@@ -171,26 +149,32 @@ def half_lives(curves: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def cache_name(encoder: Encoder, method: str) -> str:
-    return f"{encoder.name}-{method}-{fingerprint(encoder)}-{SAMPLE_KEY}.csv"
+def cache_name(encoder_name: str, fingerprint: str, method: str = "occlusion") -> str:
+    return f"{encoder_name}-{method}-{fingerprint}-{SAMPLE_KEY}.csv"
 
 
 def cached_curves(encoder: Encoder, method: str = "occlusion") -> pd.DataFrame | None:
     """The stored curves of exactly this model and method (shipped first, then computed here), or None."""
-    name = cache_name(encoder, method)
+    return stored_curves(encoder.name, encoder.fingerprint(), method)
+
+
+def stored_curves(encoder_name: str, fingerprint: str, method: str = "occlusion") -> pd.DataFrame | None:
+    """The stored curves of the weights with this fingerprint (shipped first, then computed here), or None; no model
+    needs to be loaded for it."""
+    name = cache_name(encoder_name, fingerprint, method)
     for folder in (SHIPPED_DIR, CACHE_DIR):
         if (folder / name).is_file():
             return pd.read_csv(folder / name)
     return None
 
 
-def curves(encoder: Encoder, method: str = "occlusion", progress: Progress | None = None,
+def curves(encoder: Encoder, method: str = "occlusion", progress: SentenceProgress | None = None,
            folder: Path = CACHE_DIR) -> pd.DataFrame:
     """Stored curves, or computed now over the sample; either way saved in ``folder`` if not there yet."""
     table = cached_curves(encoder, method)
     if table is None:
         table = compute_curves(encoder, method, progress=progress)
-    target = folder / cache_name(encoder, method)
+    target = folder / cache_name(encoder.name, encoder.fingerprint(), method)
     if not target.is_file():
         folder.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.tmp")
@@ -208,7 +192,8 @@ def _curves_command(args: argparse.Namespace) -> None:
         started = time.perf_counter()
         with tqdm(total=SAMPLE_SIZE, desc=f"{name} {args.method}", unit="sentence") as bar:
             table = curves(encoder, args.method, progress=lambda done, total: bar.update(done - bar.n), folder=folder)
-        print(f"{name}: {time.perf_counter() - started:.1f} s -> {folder / cache_name(encoder, args.method)}")
+        written = folder / cache_name(encoder.name, encoder.fingerprint(), args.method)
+        print(f"{name}: {time.perf_counter() - started:.1f} s -> {written}")
         tables.append(table)
     if tables:
         lives = half_lives(pd.concat(tables))

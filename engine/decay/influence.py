@@ -29,97 +29,17 @@ Nothing is carried between calls: every sentence starts from zero recurrent stat
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch.func import jvp, vmap
 
-from engine.encoders.base import Encoder
+from engine.encoders.base import Encoder, Probe
 from engine.tokenize import tokenize
 
 METHODS = ("gradient", "occlusion")
-DIRECTIONS = ("both", "forward", "backward")
-MIX_LAYER = "scalar-mix"
-RECURRENT = ("bilstm", "elmo")
+VECTOR_DIRECTIONS = ("both", "forward", "backward")  # the whole vector, or one of its halves (``Encoder.halves``)
 _CHUNK_VALUES = 24_000_000  # floats per batch of Jacobian-vector products (about 100 MB)
-
-
-@dataclass
-class Probe:
-    """One sentence made differentiable: its input slots and a function from them to every layer's word vectors.
-
-    ``inputs`` (S, E) holds the input vector of every slot (a word, a WordPiece, or a boundary token);
-    ``owner`` gives the word each slot belongs to (-1 for <S>, </S>, [CLS], [SEP]); ``neutral`` (E,) replaces
-    a word's slots under occlusion; ``halves`` is 2 when vectors are [forward | backward], else 1.
-    """
-
-    inputs: torch.Tensor
-    owner: torch.Tensor
-    neutral: torch.Tensor
-    halves: int
-    encoder: Encoder
-    lengths: torch.Tensor | None = None  # recurrent encoders: slots per sentence
-    word_means: torch.Tensor | None = None  # bert: (n_words, n_pieces) averaging pieces into words
-
-    @property
-    def n_words(self) -> int:
-        return int(self.owner.max()) + 1 if len(self.owner) and self.owner.max() >= 0 else 0
-
-    def layers(self, batch: torch.Tensor, differentiable: bool = False) -> torch.Tensor:
-        """Word vectors (n_layers, B, n_words, dim) for a batch (B, S, E) of input variants."""
-        name = self.encoder.name
-        if name == "static":
-            return batch[None]
-        if name == "bert":
-            hidden = _bert_hidden_states(self.encoder, batch, eager=differentiable)
-            return torch.einsum("wp,lbpd->lbwd", self.word_means, torch.stack(hidden))
-        lengths = self.lengths.expand(batch.shape[0])
-        layers = self.encoder.model.all_layers(batch, lengths, stepwise=differentiable)
-        return torch.stack(layers)[:, :, 1 : self.n_words + 1]
-
-
-def probe(encoder: Encoder, words: list[str]) -> Probe:
-    """The differentiable view of ``words`` for any of the four encoders (bert: InputTooLong past 512 pieces)."""
-    if encoder.name == "static":
-        vectors = torch.from_numpy(encoder.table.vectors(words)[0])
-        return Probe(vectors, torch.arange(len(words)), torch.zeros(vectors.shape[1]), 1, encoder)
-    if encoder.name == "bert":
-        return _bert_probe(encoder, words)
-    return _recurrent_probe(encoder, words)
-
-
-def _recurrent_probe(encoder: Encoder, words: list[str]) -> Probe:
-    model = encoder.model
-    with torch.no_grad():
-        raw, lengths = model.prepare([words, [""]])
-        tokens = model.embed(raw, lengths)
-    owner = torch.tensor([-1] + list(range(len(words))) + [-1])
-    inputs = tokens[0, : len(words) + 2]
-    return Probe(inputs, owner, tokens[1, 1], 2, encoder, lengths=lengths[:1])
-
-
-def _bert_probe(encoder: Encoder, words: list[str]) -> Probe:
-    from engine.encoders.bert import piece_pooling
-
-    ids, owner = encoder._layout(words)
-    table = encoder.model.embeddings.word_embeddings.weight.detach()
-    tokenizer = encoder.tokenizer
-    neutral_id = tokenizer.mask_id if tokenizer.mask_id is not None else tokenizer.unk_id
-    _, mean_pieces = piece_pooling(owner, len(words))
-    return Probe(table[torch.tensor(ids)], torch.tensor(owner), table[neutral_id], 1, encoder,
-                 word_means=torch.from_numpy(mean_pieces))
-
-
-def _bert_hidden_states(encoder: Encoder, embeddings: torch.Tensor, eager: bool) -> tuple[torch.Tensor, ...]:
-    """BERT's hidden states for input embeddings, one pass at a time like ``BertEncoder`` itself.
-
-    Forward-mode autograd needs attention computed step by step (the fused SDPA kernels have no forward
-    derivative): the pass that returns attention weights.
-    """
-    with encoder._model_lock:
-        hidden, _ = encoder.model(inputs_embeds=embeddings, attentions=eager)
-        return tuple(hidden)
 
 
 def squared_influence(encoder: Encoder, words: Sequence[str], method: str = "gradient") -> np.ndarray:
@@ -131,13 +51,18 @@ def squared_influence(encoder: Encoder, words: Sequence[str], method: str = "gra
     if method not in METHODS:
         raise ValueError(f"Unknown method '{method}'; choose one of {', '.join(METHODS)}.")
     words = list(words)
-    n_layers = len(encoder.layer_names)
+    halves = n_halves(encoder)
     if not words:
-        return np.zeros((n_layers, 0, 0, 2 if encoder.name in RECURRENT else 1))
-    view = probe(encoder, words)
+        return np.zeros((len(encoder.layer_names), 0, 0, halves))
+    view = encoder.probe(words)
     with torch.no_grad():
-        squared = _gradient(view) if method == "gradient" else _occlusion(view)
+        squared = _gradient(encoder, view) if method == "gradient" else _occlusion(view, halves)
     return squared.double().numpy()
+
+
+def n_halves(encoder: Encoder) -> int:
+    """How many halves the encoder's vectors split into: 2 for [forward | backward], else 1 (the whole vector)."""
+    return max(len(encoder.halves), 1)
 
 
 def _split_halves(vectors: torch.Tensor, halves: int) -> torch.Tensor:
@@ -145,19 +70,20 @@ def _split_halves(vectors: torch.Tensor, halves: int) -> torch.Tensor:
     return vectors.reshape(*vectors.shape[:-1], halves, -1).square().sum(-1)
 
 
-def _gradient(view: Probe) -> torch.Tensor:
+def _gradient(encoder: Encoder, view: Probe) -> torch.Tensor:
     """Squared Frobenius norms of dh_i/dx_j by forward-mode autograd, in batches of basis tangents."""
     n, (n_slots, width) = view.n_words, view.inputs.shape
+    n_layers, halves = len(encoder.layer_names), n_halves(encoder)
     words = view.owner.clamp(min=0)
     real = (view.owner >= 0).float()
 
     def tangent_output(tangent: torch.Tensor) -> torch.Tensor:
-        return jvp(lambda x: view.layers(x[None], differentiable=True)[:, 0], (view.inputs,), (tangent,))[1]
+        return jvp(lambda x: view.layers(x[None], True)[:, 0], (view.inputs,), (tangent,))[1]
 
-    out_size = len(view.encoder.layer_names) * n * view.encoder.dim
+    out_size = n_layers * n * encoder.dim
     chunk = max(1, _CHUNK_VALUES // max(out_size, 1))
     columns = [(j, b) for j in range(n) for b in range(width)]
-    squared = torch.zeros(len(view.encoder.layer_names), n, n, view.halves)
+    squared = torch.zeros(n_layers, n, n, halves)
     for start in range(0, len(columns), chunk):
         batch = columns[start : start + chunk]
         source = torch.tensor([j for j, _ in batch])
@@ -166,27 +92,27 @@ def _gradient(view: Probe) -> torch.Tensor:
         mask = (words[None, :] == source[:, None]).float() * real  # (K, S): the slots of word j
         tangents[torch.arange(len(batch))[:, None], torch.arange(n_slots)[None, :], coordinate[:, None]] = mask
         outputs = vmap(tangent_output)(tangents)  # (K, n_layers, n, dim)
-        per_source = _split_halves(outputs, view.halves)  # (K, n_layers, n, halves)
+        per_source = _split_halves(outputs, halves)  # (K, n_layers, n, halves)
         squared.index_add_(2, source, per_source.permute(1, 2, 0, 3))
     return squared
 
 
-def _occlusion(view: Probe) -> torch.Tensor:
+def _occlusion(view: Probe, halves: int) -> torch.Tensor:
     """Squared distances ||h_i - h_i'||^2 with each word in turn replaced by the neutral input (one batch)."""
     n = view.n_words
     variants = view.inputs.expand(n + 1, *view.inputs.shape).clone()
     for j in range(n):
         variants[j + 1, view.owner == j] = view.neutral
-    vectors = view.layers(variants)  # (n_layers, n + 1, n, dim)
+    vectors = view.layers(variants, False)  # (n_layers, n + 1, n, dim)
     change = vectors[:, 1:] - vectors[:, :1]  # (n_layers, j, i, dim)
-    return _split_halves(change, view.halves).transpose(1, 2)
+    return _split_halves(change, halves).transpose(1, 2)
 
 
 def layer_index(encoder: Encoder, layer: int | str | None = None) -> int:
     """The index of ``layer`` (an index or a name); None means the top layer of the network itself."""
     names = list(encoder.layer_names)
     if layer is None:
-        return max(i for i, name in enumerate(names) if name != MIX_LAYER)
+        return max(i for i, name in enumerate(names) if name not in encoder.mixed_layers)
     if isinstance(layer, str) and layer in names:
         return names.index(layer)
     if isinstance(layer, (int, np.integer)) and -len(names) <= layer < len(names):
@@ -196,16 +122,16 @@ def layer_index(encoder: Encoder, layer: int | str | None = None) -> int:
 
 
 def directions(encoder: Encoder) -> tuple[str, ...]:
-    """The directions an encoder's vectors can be split into: forward and backward halves for the recurrent ones."""
-    return DIRECTIONS if encoder.name in RECURRENT else DIRECTIONS[:1]
+    """The directions an encoder's vectors can be read in: the whole vector, then each of its halves if it has any."""
+    return ("both",) + encoder.halves
 
 
 def check_direction(encoder: Encoder, direction: str) -> None:
     """ValueError saying why ``direction`` does not apply to ``encoder``."""
-    if direction not in DIRECTIONS:
-        raise ValueError(f"Unknown direction '{direction}'; choose one of {', '.join(DIRECTIONS)}.")
+    if direction not in VECTOR_DIRECTIONS:
+        raise ValueError(f"Unknown direction '{direction}'; choose one of {', '.join(VECTOR_DIRECTIONS)}.")
     if direction not in directions(encoder):
-        raise ValueError(f"Only the BiLSTM and ELMo have separate forward and backward halves; {encoder.name} "
+        raise ValueError(f"The {encoder.name} encoder's vectors have no separate forward and backward halves; it "
                          "takes direction='both'.")
 
 
@@ -213,7 +139,7 @@ def combine(squared: np.ndarray, direction: str = "both") -> np.ndarray:
     """Influence (…, n, n) from squared influence (…, n, n, halves): both halves, or the forward/backward one."""
     if direction == "both":
         return np.sqrt(squared.sum(-1))
-    return np.sqrt(squared[..., DIRECTIONS.index(direction) - 1])
+    return np.sqrt(squared[..., VECTOR_DIRECTIONS.index(direction) - 1])
 
 
 def influence(encoder: Encoder, words: str | Sequence[str], layer: int | str | None = None,

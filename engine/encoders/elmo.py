@@ -7,18 +7,28 @@ lstm-1, lstm-2 and a scalar mix of the three.
 """
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
+import numpy as np
 import torch
 from torch import nn
 
-from engine.encoders.base import EncoderUnavailable
-from engine.encoders.checkpoints import load_checkpoint, restore, training_summary
+from engine.encoders.base import EncoderUnavailable, WordReading
+from engine.encoders.checkpoints import (
+    bundled_checkpoint,
+    checkpoint_paths,
+    load_checkpoint,
+    restore,
+    training_summary,
+)
+from engine.encoders.elmo_hdf5 import load_hdf5
 from engine.encoders.recurrent import BiLanguageModel, OneWayStack, ProjectedLSTM, RecurrentEncoder
-from engine.settings import WEIGHTS_DIR, setting
+from engine.settings import setting
 
-DEFAULT_CHECKPOINT = WEIGHTS_DIR / "elmo"
+DEFAULT_CHECKPOINT = bundled_checkpoint("elmo")
+MIX_LAYER = "scalar-mix"
 FIX = "Retrain it with `python -m engine.training.train elmo`, restore engine/weights/ from git, or set ELMO_OPTIONS/ELMO_WEIGHTS."
 
 # Character vocabulary of bilm-tf / AllenNLP: UTF-8 bytes 0-255 plus five markers, all shifted by +1
@@ -38,6 +48,9 @@ SMALL_OPTIONS = {
     "lstm": {"cell_clip": 3, "dim": 512, "n_layers": 2, "proj_clip": 3, "projection_dim": 128,
              "use_skip_connections": True},
 }
+# For `train --quick`: a tiny variant of SMALL_OPTIONS, with the same code paths (clipping, projection, residuals).
+QUICK_LSTM = {"dim": 64, "projection_dim": 32}
+QUICK_FILTERS = [[1, 8], [2, 8], [3, 16]]
 
 
 def word_char_ids(word: str, max_chars: int) -> list[int]:
@@ -45,6 +58,14 @@ def word_char_ids(word: str, max_chars: int) -> list[int]:
     data = list(word.encode("utf-8", errors="replace")[: max_chars - 2])
     ids = [BOW_CHAR] + data + [EOW_CHAR]
     return [i + 1 for i in ids + [PAD_CHAR] * (max_chars - len(ids))]
+
+
+CHARACTER_MARKERS = {BOW_CHAR: "⟨start⟩", EOW_CHAR: "⟨end⟩"}
+
+
+def _byte_label(byte: int) -> str:
+    """A byte as its character when printable ASCII, else as hex (part of a multi-byte UTF-8 character)."""
+    return chr(byte) if 32 < byte < 127 else f"0x{byte:02X}"
 
 
 def marker_char_ids(marker: int, max_chars: int) -> list[int]:
@@ -147,16 +168,53 @@ class ElmoBiLM(BiLanguageModel):
 
 class ElmoEncoder(RecurrentEncoder):
     name = "elmo"
+    mixed_layers = (MIX_LAYER,)
+    neutral_input_description = "the character-CNN vector of an empty word (no characters)"
+    gradient_max_words = 12  # exact Jacobians cost n² x 128 char-CNN dims: about 2-3 s of one core at 12 words
 
-    def __init__(self, model: ElmoBiLM, description: str) -> None:
-        super().__init__(model)
+    def __init__(self, model: ElmoBiLM, description: str, weight_files: tuple[Path, ...] = ()) -> None:
+        super().__init__(model, weight_files)
         n_layers = model.options["lstm"].get("n_layers", 1)
-        self.layer_names = ["char-cnn"] + [f"lstm-{i}" for i in range(1, n_layers + 1)] + ["scalar-mix"]
+        self.layer_names = ["char-cnn"] + [f"lstm-{i}" for i in range(1, n_layers + 1)] + [MIX_LAYER]
         self.dim = model.width
         self.description = description
 
+    # --- what ELMo reads: characters (the Inputs page) ---------------------------------------------------------
+
+    reads_characters = True
+
+    def word_reading(self, word: str) -> WordReading:
+        ids = self.character_ids(word)
+        units = [CHARACTER_MARKERS.get(i - 1) or _byte_label(i - 1) for i in ids]
+        cut = len(word.encode("utf-8")) > self.max_word_bytes
+        return WordReading("Reads the word's UTF-8 bytes through a character CNN: every string gets a vector, "
+                           "made-up and misspelt words included.", units, [False] * len(units),
+                           f"Cut: the CNN reads the first {self.max_word_bytes} bytes of a word." if cut else "")
+
+    def character_ids(self, word: str) -> list[int]:
+        """The ids the character CNN reads for ``word``: <bow>, its UTF-8 bytes (cut to fit), <eow>, each + 1."""
+        ids = word_char_ids(word, self.model.char_cnn.max_chars)
+        return ids[: ids.index(PAD_CHAR + 1)] if PAD_CHAR + 1 in ids else ids
+
+    @property
+    def max_word_bytes(self) -> int:
+        """How many UTF-8 bytes of a word the CNN reads; longer words are cut (the page says so)."""
+        return self.model.char_cnn.max_chars - 2
+
+    def token_vectors(self, words: list[str], batch_size: int = 2048) -> np.ndarray:
+        """(n, dim) float32: each word's context-free vector from its characters alone (CNN, highway, projection),
+        the input of the biLSTM. Any string has one: unknown, made-up and misspelt words included."""
+        vectors = []
+        with torch.inference_mode():
+            for start in range(0, len(words), batch_size):
+                chunk = words[start : start + batch_size]
+                raw, lengths = self.model.prepare([chunk])
+                vectors.append(self.model.embed(raw, lengths)[0, 1 : len(chunk) + 1].float().numpy())
+        return np.concatenate(vectors) if vectors else np.zeros((0, self.model.options["lstm"]["projection_dim"]),
+                                                                np.float32)
+
     @classmethod
-    def from_settings(cls) -> "ElmoEncoder":
+    def from_settings(cls) -> ElmoEncoder:
         """Official weights when ELMO_OPTIONS and ELMO_WEIGHTS are set, else our bundled checkpoint."""
         options_path, weights_path = setting("ELMO_OPTIONS"), setting("ELMO_WEIGHTS")
         if options_path or weights_path:
@@ -166,7 +224,7 @@ class ElmoEncoder(RecurrentEncoder):
         return cls.from_checkpoint(Path(setting("ELMO_CHECKPOINT") or DEFAULT_CHECKPOINT))
 
     @classmethod
-    def from_checkpoint(cls, stem: Path) -> "ElmoEncoder":
+    def from_checkpoint(cls, stem: Path) -> ElmoEncoder:
         state, card = load_checkpoint(stem, "ELMo", FIX)
         model = ElmoBiLM(card["config"])
         restore(model, state, "ELMo", FIX)
@@ -175,12 +233,10 @@ class ElmoEncoder(RecurrentEncoder):
             f"{training_summary(card)}{_teacher_summary(card)}; the char-CNN layer is duplicated to {model.width} dims "
             "(cosines unchanged)."
         )
-        return cls(model, description)
+        return cls(model, description, checkpoint_paths(stem))
 
     @classmethod
-    def from_official(cls, options_path: Path, weights_path: Path) -> "ElmoEncoder":
-        from engine.encoders.elmo_hdf5 import load_hdf5
-
+    def from_official(cls, options_path: Path, weights_path: Path) -> ElmoEncoder:
         try:
             options = json.loads(options_path.read_text())
         except (OSError, json.JSONDecodeError) as error:
@@ -191,7 +247,20 @@ class ElmoEncoder(RecurrentEncoder):
             f"Official ELMo weights {weights_path.name} ({_size(model)}), loaded from AllenNLP/bilm-tf files; "
             f"the char-CNN layer is duplicated to {model.width} dims (cosines unchanged)."
         )
-        return cls(model, description)
+        return cls(model, description, (options_path, weights_path))
+
+    @classmethod
+    def language_model(cls, config: dict, dropout: float) -> ElmoBiLM:
+        return ElmoBiLM(config, dropout=dropout)
+
+    @classmethod
+    def training_config(cls, quick: bool, dropout: float) -> dict:
+        """SMALL_OPTIONS, or a tiny variant of it for --quick (dropout is not part of ELMo's options)."""
+        options = copy.deepcopy(SMALL_OPTIONS)
+        if quick:
+            options["lstm"].update(QUICK_LSTM)
+            options["char_cnn"]["filters"] = QUICK_FILTERS
+        return options
 
 
 def _teacher_summary(card: dict) -> str:

@@ -4,6 +4,9 @@ TensorFlow conventions handled here: conv kernels are (1, width, char_dim, n_fil
 kernels are (in, out), LSTM gates are ordered i, j, f, o (PyTorch: i, f, g, o), the LSTM kernel
 ``W_0`` stacks input and recurrent weights, and TF adds 1.0 to the forget-gate bias at run time.
 The character table in the file has no padding row (we add id 0).
+
+The functions take an ``engine.encoders.elmo.ElmoBiLM`` (its char CNN and two LSTM stacks) without importing that
+module, which imports this one to load official weights.
 """
 from __future__ import annotations
 
@@ -13,7 +16,6 @@ import numpy as np
 import torch
 
 from engine.encoders.base import EncoderUnavailable
-from engine.encoders.elmo import ElmoBiLM
 
 FORGET_BIAS = 1.0
 
@@ -33,11 +35,11 @@ def _lstm_prefix(direction: int, layer: int) -> str:
     return f"RNN_{direction}/RNN/MultiRNNCell/Cell{layer}/LSTMCell"
 
 
-def _stacks(model: ElmoBiLM):
+def _stacks(model: torch.nn.Module):
     return enumerate([model.forward_stack, model.backward_stack])
 
 
-def hdf5_arrays(model: ElmoBiLM) -> dict[str, np.ndarray]:
+def hdf5_arrays(model: torch.nn.Module) -> dict[str, np.ndarray]:
     """The model's weights named and shaped as in the official HDF5 file."""
     cnn = model.char_cnn
     out = {"char_embed": cnn.char_embedding.weight.detach().numpy()[1:]}
@@ -66,7 +68,7 @@ def hdf5_arrays(model: ElmoBiLM) -> dict[str, np.ndarray]:
     return out
 
 
-def save_hdf5(model: ElmoBiLM, path: Path) -> None:
+def save_hdf5(model: torch.nn.Module, path: Path) -> None:
     """Write the weights in the official layout (for interoperability and to test the loader)."""
     import h5py
 
@@ -75,7 +77,7 @@ def save_hdf5(model: ElmoBiLM, path: Path) -> None:
             handle.create_dataset(name, data=array.astype(np.float32))
 
 
-def load_hdf5(model: ElmoBiLM, path: Path) -> None:
+def load_hdf5(model: torch.nn.Module, path: Path) -> None:
     """Fill ``model`` from an official weight file; EncoderUnavailable if it is missing or does not fit."""
     import h5py
 
@@ -95,7 +97,7 @@ def load_hdf5(model: ElmoBiLM, path: Path) -> None:
     _assign(model, arrays)
 
 
-def _assign(model: ElmoBiLM, arrays: dict[str, np.ndarray]) -> None:
+def _assign(model: torch.nn.Module, arrays: dict[str, np.ndarray]) -> None:
     def put(parameter: torch.nn.Parameter, value: np.ndarray) -> None:
         with torch.no_grad():
             parameter.copy_(torch.from_numpy(np.ascontiguousarray(value)))

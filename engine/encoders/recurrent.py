@@ -7,12 +7,16 @@ framed by learned or character-built <S> and </S> tokens, which the encoders str
 from __future__ import annotations
 
 from abc import abstractmethod
+from functools import partial
+from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
-from engine.encoders.base import Encoded, Encoder
+from engine.encoders.base import Encoded, Encoder, Probe, batches_by_length
+
+HALVES = ("forward", "backward")  # the two halves of every layer's vector, in order
 
 
 class ProjectedLSTM(nn.Module):
@@ -127,16 +131,30 @@ class BiLanguageModel(nn.Module):
 class RecurrentEncoder(Encoder):
     """An ``Encoder`` over a ``BiLanguageModel``: strips <S>/</S> and returns numpy arrays."""
 
-    def __init__(self, model: BiLanguageModel, batch_size: int = 64) -> None:
+    halves = HALVES
+    sequential_steps_per_layer = "n"  # an LSTM reads word t only after word t - 1
+
+    def __init__(self, model: BiLanguageModel, weight_files: tuple[Path, ...] = (), batch_size: int = 64) -> None:
         self.model = model.eval()
+        self.weight_files = weight_files
         self.batch_size = batch_size
+
+    @classmethod
+    @abstractmethod
+    def language_model(cls, config: dict, dropout: float) -> BiLanguageModel:
+        """An untrained model of this architecture, from the config a model card stores (training builds on it)."""
+
+    @classmethod
+    @abstractmethod
+    def training_config(cls, quick: bool, dropout: float) -> dict:
+        """The config a new training run starts from, as its model card will store it (tiny for ``--quick``)."""
+
+    def parameter_count(self) -> int:
+        return sum(p.numel() for p in self.model.parameters())
 
     def encode_words(self, batch: list[list[str]]) -> list[Encoded]:
         results: list[Encoded | None] = [None] * len(batch)
-        # batches of similar lengths: padding costs as much as words (1.3-2.4x faster on the bundled corpus)
-        order = sorted(range(len(batch)), key=lambda i: len(batch[i]))
-        for start in range(0, len(order), self.batch_size):
-            chunk = order[start : start + self.batch_size]
+        for chunk in batches_by_length(range(len(batch)), lambda i: len(batch[i]), self.batch_size):
             with torch.inference_mode():
                 raw, lengths = self.model.prepare([batch[i] for i in chunk])
                 tokens = self.model.embed(raw, lengths)
@@ -150,3 +168,20 @@ class RecurrentEncoder(Encoder):
     def extra(self, encoded: Encoded, words: list[str]) -> Encoded:
         """Hook for encoder-specific annotations (e.g. unknown-word flags)."""
         return encoded
+
+    def probe(self, words: list[str]) -> Probe:
+        """The inputs are the token vectors x_j with <S> and </S> around them; the neutral input is the token vector
+        of an empty word ``""``."""
+        with torch.no_grad():
+            raw, lengths = self.model.prepare([words, [""]])
+            tokens = self.model.embed(raw, lengths)
+        owner = torch.tensor([-1] + list(range(len(words))) + [-1])
+        layers = partial(self._probe_layers, lengths[:1], len(words))
+        return Probe(tokens[0, : len(words) + 2], owner, tokens[1, 1], layers)
+
+    def _probe_layers(self, lengths: torch.Tensor, n_words: int, batch: torch.Tensor,
+                      differentiable: bool) -> torch.Tensor:
+        """Every layer's word vectors for a batch of one sentence's token vectors (the LSTMs step by step when
+        ``differentiable``: forward-mode autograd cannot go through the fused kernel)."""
+        layers = self.model.all_layers(batch, lengths.expand(batch.shape[0]), stepwise=differentiable)
+        return torch.stack(layers)[:, :, 1 : n_words + 1]

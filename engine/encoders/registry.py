@@ -1,41 +1,62 @@
-"""Loading encoders by name, once per process."""
+"""The one list of encoders (how each loads, how the pages show it, what it ships), and loading them by name once
+per process. Adding an encoder means writing its module and adding its entry here."""
 from __future__ import annotations
 
-import hashlib
+import importlib
 import threading
-from functools import lru_cache
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from engine.encoders.base import Encoder, EncoderUnavailable
-from engine.settings import WEIGHTS_DIR, setting
+from engine.encoders.base import Encoder, EncoderUnavailable, weights_fingerprint
+from engine.encoders.bert import bundled_model_dir, model_files
+from engine.encoders.checkpoints import bundled_checkpoint_files
+from engine.encoders.glove import glove_files
+from engine.settings import setting
 
-ENCODER_NAMES = ("static", "bilstm", "elmo", "bert")
-MODEL_SETTINGS = {"static": (), "bilstm": ("BILSTM_CHECKPOINT",),
-                  "elmo": ("ELMO_OPTIONS", "ELMO_WEIGHTS", "ELMO_CHECKPOINT"), "bert": ("BERT_MODEL",)}
-IDENTITY_BYTES = 1 << 20  # hashed from each end of a file: enough to tell checkpoints apart, fast for 90 MB
+
+@dataclass(frozen=True)
+class EncoderEntry:
+    """One encoder of the app.
+
+    ``loader`` names its class as "module:Class", imported on first use so that unused models cost nothing.
+    ``bundled_files`` lists the files of its bundled weights without importing torch, so that a fresh server can tell
+    whether results stored ahead still hold before any model has loaded; ``settings`` point it at other weights.
+    """
+
+    name: str
+    title: str  # how the pages name it
+    colour: str  # its colour in every chart
+    load_rank: int  # the background warm-up loads rank 0 first: the cheapest, then the one most pages show
+    loader: str
+    settings: tuple[str, ...]
+    bundled_files: Callable[[], list[Path]]
+
+
+ENCODERS = (
+    EncoderEntry("static", "Static (GloVe)", "#7f7f7f", 0, "engine.encoders.static:StaticEncoder", (), glove_files),
+    EncoderEntry("bilstm", "BiLSTM", "#1f77b4", 2, "engine.encoders.bilstm:BiLSTMEncoder", ("BILSTM_CHECKPOINT",),
+                 lambda: bundled_checkpoint_files("bilstm") + glove_files()),
+    EncoderEntry("elmo", "ELMo", "#2ca02c", 3, "engine.encoders.elmo:ElmoEncoder",
+                 ("ELMO_OPTIONS", "ELMO_WEIGHTS", "ELMO_CHECKPOINT"), lambda: bundled_checkpoint_files("elmo")),
+    EncoderEntry("bert", "BERT", "#d62728", 1, "engine.encoders.bert:BertEncoder", ("BERT_MODEL",),
+                 lambda: model_files(bundled_model_dir())),
+)
+ENCODER_NAMES = tuple(entry.name for entry in ENCODERS)
+ENCODER_TITLES = {entry.name: entry.title for entry in ENCODERS}
+ENCODER_COLOURS = {entry.name: entry.colour for entry in ENCODERS}
+LOAD_ORDER = tuple(entry.name for entry in sorted(ENCODERS, key=lambda entry: entry.load_rank))
+_ENTRIES = {entry.name: entry for entry in ENCODERS}
 
 _loaded: dict[str, Encoder] = {}
 _failures: dict[str, str] = {}  # name -> why its last load failed
 _lock = threading.Lock()
 
 
-def _build(name: str) -> Encoder:
-    """Import and construct one encoder (imports are lazy so that unused models cost nothing)."""
-    if name == "static":
-        from engine.encoders.static import StaticEncoder
-
-        return StaticEncoder()
-    if name == "bilstm":
-        from engine.encoders.bilstm import BiLSTMEncoder
-
-        return BiLSTMEncoder.from_checkpoint()
-    if name == "elmo":
-        from engine.encoders.elmo import ElmoEncoder
-
-        return ElmoEncoder.from_settings()
-    from engine.encoders.bert import BertEncoder
-
-    return BertEncoder()
+def encoder_class(name: str) -> type[Encoder]:
+    """The class of encoder ``name``, imported now if it was not yet."""
+    module, _, class_name = _ENTRIES[name].loader.partition(":")
+    return getattr(importlib.import_module(module), class_name)
 
 
 def load_encoder(name: str) -> Encoder:
@@ -50,7 +71,7 @@ def load_encoder(name: str) -> Encoder:
     with _lock:
         if name not in _loaded:
             try:
-                _loaded[name] = _build(name)
+                _loaded[name] = encoder_class(name).from_settings()
                 _failures.pop(name, None)
             except (OSError, ValueError, KeyError, RuntimeError) as error:
                 failure = error if isinstance(error, EncoderUnavailable) else EncoderUnavailable(
@@ -72,39 +93,15 @@ def load_status(name: str) -> tuple[str, str] | None:
     return None
 
 
-def _bundled_files(name: str) -> list[Path]:
-    """The files the bundled ``name`` encoder reads (the BiLSTM reads GloVe too)."""
-    from engine.encoders.glove import WORDS_FILE, package_folder
+def bundled_fingerprint(name: str) -> str | None:
+    """The fingerprint the bundled weights of encoder ``name`` give once loaded, computed without loading them.
 
-    glove = sorted(package_folder().glob("*.npy")) + [WORDS_FILE]
-    if name == "static":
-        return glove
-    if name in ("bilstm", "elmo"):
-        own = [WEIGHTS_DIR / f"{name}.safetensors", WEIGHTS_DIR / f"{name}.json"]
-        return own + glove if name == "bilstm" else own
-    from engine.encoders.bert import bundled_model_dir
-
-    return [bundled_model_dir() / file for file in ("config.json", "model.safetensors", "tokenizer.json")]
-
-
-@lru_cache(maxsize=None)
-def weights_identity(name: str) -> str | None:
-    """A hash of the bundled files encoder ``name`` loads, without loading them (for disk caches of its results).
-
-    None when a setting points the encoder at other weights, or its files are missing. Each file contributes its
-    name, size and first and last MiB.
+    None when a setting points the encoder at other weights, or its files are missing.
     """
-    if any(setting(option) for option in MODEL_SETTINGS[name]):
+    entry = _ENTRIES[name]
+    if any(setting(option) for option in entry.settings):
         return None
-    digest = hashlib.sha256(name.encode())
     try:
-        for path in _bundled_files(name):
-            size = path.stat().st_size
-            digest.update(f"{path.name}:{size}".encode())
-            with path.open("rb") as handle:
-                digest.update(handle.read(IDENTITY_BYTES))
-                handle.seek(max(0, size - IDENTITY_BYTES))
-                digest.update(handle.read(IDENTITY_BYTES))
+        return weights_fingerprint(name, tuple(entry.bundled_files()))
     except (OSError, EncoderUnavailable):
         return None
-    return digest.hexdigest()[:16]

@@ -11,7 +11,7 @@ Scores are percentage points above the category's baseline, so they compare acro
   arcs), pointer accuracy minus the best fixed offset; bar 12 points (EWT train sample), confirmed >= 8 (EWT dev).
 * coreference: GAP accuracy minus the nearer-candidate baseline; bar 12 points (GAP development sample),
   confirmed >= 8 (GAP validation).
-* meaning: content words whose pointer is a word related in meaning (same lemma, or GloVe cosine >= 0.8) minus
+* meaning: content words whose pointer is a word related in meaning (the same word, or GloVe cosine >= 0.8) minus
   the best fixed offset; bar 10 points, confirmed >= 7 (SemCor passages, documents split two to one).
 * topic: for broad heads only (attention spread >= 0.8 of the maximum entropy over the passage's content words,
   which get at least their share of the attention on words), the excess of attention on far nouns of the query
@@ -21,7 +21,9 @@ Scores are percentage points above the category's baseline, so they compare acro
   word itself, the previous or next word, broad attention with no topic preference); its score is that pattern's
   share in percent, not a gain.
 
-A head that clears several bars takes the label it clears by the widest factor (score / bar).
+A head that clears several bars takes the label it clears by the widest factor (score / bar). Content words,
+relatedness, spread and the positional patterns are those of ``engine.heads.rules``, which the page also uses to
+explain a head in the user's sentence.
 Results are cached on disk per model fingerprint; the bundled model's file ships in ``engine/data``.
 ``python -m engine.heads.labels`` prints the table (``--recompute`` ignores the cache, ``--ship`` writes ``engine/data``).
 """
@@ -46,18 +48,12 @@ from engine.heads.probe_data import (
     semcor_split,
     treebank_sample,
 )
-from engine.heads.probes import (
-    DIRECTIONS,
-    CorefTally,
-    MeaningTally,
-    PositionTally,
-    SyntaxTally,
-    TopicTally,
-)
+from engine.heads.probes import DIRECTIONS, CorefTally, MeaningTally, SyntaxTally, TopicTally
+from engine.heads.rules import MEANING_COSINE, PatternSums, pattern_sums
 from engine.settings import CACHE_DIR, DATA_DIR, EWT_DEV, EWT_TRAIN, GAP_DEVELOPMENT, GAP_VALIDATION
 
 LABELS = ("coreference", "syntax", "meaning", "topic", "other")
-PROBE_VERSION = 1
+PROBE_VERSION = 2  # bump when a probe or rule changes: cached labels of another version are measured again
 SHIPPED_DIR = DATA_DIR
 
 # sample sizes: a few thousand sentences, a few minutes of CPU for the bundled model on 2 cores
@@ -69,7 +65,7 @@ MIN_ARCS = (100, 40)  # a relation counts only with this many arcs in the labell
 BROAD_SPREAD = 0.8
 PATTERN_BARS = {"special": 0.5, "previous": 0.5, "next": 0.5, "self": 0.25, "punctuation": 0.25, "broad": BROAD_SPREAD}
 
-Progress = Callable[[int, int, str], None]
+ProbingProgressCallback = Callable[[int, int, str], None]  # (examples done, total, stage)
 
 
 @dataclass
@@ -105,7 +101,7 @@ class Measurements:
     coreference: dict[str, CorefTally]
     meaning: dict[str, MeaningTally]
     topic: dict[str, TopicTally]
-    position: PositionTally
+    position: PatternSums  # on the EWT labelling sentences
     examples: dict[str, int]
 
 
@@ -126,7 +122,7 @@ def _encode_in_batches(encoder: Encoder, items: Sequence, batch_size: int = 16) 
         yield from zip(chunk, encoded)
 
 
-def measure(encoder: Encoder, progress: Progress | None = None) -> Measurements:
+def measure(encoder: Encoder, progress: ProbingProgressCallback | None = None) -> Measurements:
     """Run every probe on the deterministic sample (the slow part: one forward pass per example)."""
     shape = (encoder.n_layers, encoder.n_heads)
     gap_development, _ = read_gap(GAP_DEVELOPMENT)
@@ -145,7 +141,7 @@ def measure(encoder: Encoder, progress: Progress | None = None) -> Measurements:
         coreference={split: CorefTally(shape) for split in ("label", "confirm")},
         meaning={split: MeaningTally(shape) for split in ("label", "confirm")},
         topic={split: TopicTally(shape) for split in ("label", "confirm")},
-        position=PositionTally(shape),
+        position=PatternSums.zeros(shape),
         examples={f"{probe}_{split}": len(items) for (probe, split), items in data.items()},
     )
     total = sum(len(items) for items in data.values())
@@ -157,7 +153,7 @@ def measure(encoder: Encoder, progress: Progress | None = None) -> Measurements:
             if probe == "syntax":
                 result.syntax[split].add(item, attention)
                 if split == "label":
-                    result.position.add(encoded)
+                    result.position += pattern_sums(encoded)
             elif probe == "coreference":
                 result.coreference[split].add(item, attention)
             else:
@@ -216,11 +212,11 @@ def _meaning(m: Measurements, layer: int, head: int) -> tuple[float, float, dict
     out = {}
     for split, tally in m.meaning.items():
         base, offset = tally.offset_baseline()
-        out[split] = (float(tally.accuracy()[layer, head]), base, offset, float(tally.same_lemma_share()[layer, head]),
+        out[split] = (float(tally.accuracy()[layer, head]), base, offset, float(tally.same_word_share()[layer, head]),
                       tally.count)
-    (acc, base, offset, lemma, n), (c_acc, c_base, _, _, c_n) = out["label"], out["confirm"]
+    (acc, base, offset, same_word, n), (c_acc, c_base, _, _, c_n) = out["label"], out["confirm"]
     details = {"accuracy": round(acc, 4), "baseline": round(base, 4), "offset": offset,
-               "same_lemma": round(lemma, 4), "queries": n,
+               "same_word": round(same_word, 4), "queries": n,
                "confirm_accuracy": round(c_acc, 4), "confirm_baseline": round(c_base, 4), "confirm_queries": c_n}
     return 100 * (acc - base), 100 * (c_acc - c_base), details
 
@@ -283,10 +279,10 @@ def _evidence(label: str, details: dict, other_text: str) -> str:
                 f"{_pct(c['confirm_accuracy'])}% vs {_pct(c['confirm_baseline'])}%")
     if label == "meaning":
         c = details["meaning"]
-        return (f"a content word's most-attended word is related in meaning (same lemma or GloVe cosine >= 0.8) "
-                f"for {_pct(c['accuracy'])}% of {c['queries']} words ({_pct(c['same_lemma'])}% the same lemma) vs "
-                f"{_pct(c['baseline'])}% for the best fixed offset; held-out {_pct(c['confirm_accuracy'])}% vs "
-                f"{_pct(c['confirm_baseline'])}%")
+        return (f"a content word's most-attended word is related in meaning (the same word or GloVe cosine >= "
+                f"{MEANING_COSINE}) for {_pct(c['accuracy'])}% of {c['queries']} words ({_pct(c['same_word'])}% the "
+                f"same word) vs {_pct(c['baseline'])}% for the best fixed offset; held-out "
+                f"{_pct(c['confirm_accuracy'])}% vs {_pct(c['confirm_baseline'])}%")
     if label == "topic":
         c = details["topic"]
         return (f"broad attention over the passage's content words (spread {c['spread']:.2f} of the maximum) with "
@@ -372,7 +368,11 @@ def _write(report: HeadReport, folder: Path) -> Path | None:
 
 def cached_report(encoder: Encoder) -> HeadReport | None:
     """The labels from disk (shipped file first, then the local cache), or None when not computed yet."""
-    fingerprint = encoder.fingerprint()
+    return stored_report(encoder.fingerprint())
+
+
+def stored_report(fingerprint: str) -> HeadReport | None:
+    """The labels of the weights with this fingerprint from disk, without loading the model; None if not computed."""
     for folder in (SHIPPED_DIR, CACHE_DIR):
         report = _read(folder / cache_file_name(fingerprint), fingerprint)
         if report is not None:
@@ -380,9 +380,10 @@ def cached_report(encoder: Encoder) -> HeadReport | None:
     return None
 
 
-def compute_report(encoder: Encoder, progress: Progress | None = None, folder: Path | None = None) -> HeadReport:
+def compute_report(encoder: Encoder, progress: ProbingProgressCallback | None = None,
+                   folder: Path | None = None) -> HeadReport:
     """Measure and label every head now (minutes), and save the result in ``folder`` (default: the local cache)."""
-    if not hasattr(encoder, "n_heads") or not hasattr(encoder, "fingerprint"):
+    if not encoder.n_heads:
         raise ValueError(f"The {encoder.name} encoder has no attention heads to label.")
     started, cpu_started = time.perf_counter(), time.process_time()
     measurements = measure(encoder, progress)
@@ -395,12 +396,12 @@ def compute_report(encoder: Encoder, progress: Progress | None = None, folder: P
     return report
 
 
-def head_report(encoder: Encoder, progress: Progress | None = None) -> HeadReport:
+def head_report(encoder: Encoder, progress: ProbingProgressCallback | None = None) -> HeadReport:
     """The model's labels, from disk when already computed, else computed now (with progress) and cached."""
     return cached_report(encoder) or compute_report(encoder, progress)
 
 
-def head_labels(encoder: Encoder, progress: Progress | None = None) -> list[HeadLabel]:
+def head_labels(encoder: Encoder, progress: ProbingProgressCallback | None = None) -> list[HeadLabel]:
     """One ``HeadLabel`` per (layer, head) of a BERT-family encoder, ordered by layer then head."""
     return head_report(encoder, progress).labels
 

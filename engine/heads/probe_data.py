@@ -1,10 +1,10 @@
-"""Gold-annotated text for the attention-head probes, read from ``../shared/data`` and aligned to our words.
+"""Gold-annotated text for the attention-head probes, read by ``engine.corpus`` and aligned to our words.
 
-* UD English EWT (``.conllu``): sentences with their dependency trees, fed to the encoders as the treebank's own
+* UD English EWT: sentences with their dependency trees, fed to the encoders as the treebank's own
   words (the treebank splits clitics as ``engine.tokenize`` does).
-* GAP (``.tsv``): snippets with a pronoun and two candidate names; character offsets are mapped onto the words
+* GAP: snippets with a pronoun and two candidate names; character offsets are mapped onto the words
   of ``engine.tokenize``, and an example whose offsets do not land on whole words is skipped and counted.
-* SemCor brown1 (``.jsonl``): consecutive sentences of one document packed into passages, with lemmas, parts of
+* SemCor brown1: consecutive sentences of one document packed into passages, with lemmas, parts of
   speech to tell content words (nouns, verbs, adjectives, adverbs) from function words, and the gold WordNet
   sense of each noun, whose lexicographer field (food, body, artifact...) stands for its topic domain.
 
@@ -12,18 +12,17 @@ Every sample is deterministic: evenly spaced over the file, never random.
 """
 from __future__ import annotations
 
-import csv
-import json
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from engine.corpus.conllu import ConlluSentence, read_conllu
+from engine.corpus.gap import GapSnippet, read_gap_snippets
+from engine.corpus.semcor import SemcorSentence, read_semcor, token_words
 from engine.settings import SEMCOR_BROWN1
 from engine.tokenize import tokenize
-
-SEMCOR = SEMCOR_BROWN1
 
 # Verbs that are grammatical glue rather than content, whatever their tag says.
 _FUNCTION_LEMMAS = frozenset(
@@ -67,30 +66,12 @@ class DepSentence:
 
 
 def read_treebank(path: Path) -> list[DepSentence]:
-    """Every sentence of a CoNLL-U file (multiword-token lines and empty nodes skipped)."""
-    sentences, rows = [], []
-    with _require(path).open(encoding="utf-8") as handle:
-        for line in handle:
-            line = line.rstrip("\n")
-            if not line:
-                if rows:
-                    sentences.append(_dep_sentence(rows))
-                    rows = []
-            elif not line.startswith("#"):
-                fields = line.split("\t")
-                if fields[0].isdigit():
-                    rows.append(fields)
-    if rows:
-        sentences.append(_dep_sentence(rows))
-    return sentences
+    """Every sentence of a CoNLL-U treebank."""
+    return [_dep_sentence(sentence) for sentence in read_conllu(_require(path))]
 
 
-def _dep_sentence(rows: list[list[str]]) -> DepSentence:
-    return DepSentence(
-        words=tuple(row[1] for row in rows),
-        heads=tuple(int(row[6]) - 1 for row in rows),
-        relations=tuple(row[7] for row in rows),
-    )
+def _dep_sentence(sentence: ConlluSentence) -> DepSentence:
+    return DepSentence(sentence.forms, tuple(head - 1 for head in sentence.heads), sentence.deprels)
 
 
 def treebank_sample(path: Path, n: int, min_words: int = 5, max_words: int = 40) -> list[DepSentence]:
@@ -113,7 +94,7 @@ class GapExample:
     antecedent: int  # 0 when A is the pronoun's antecedent, 1 when B is
 
 
-def word_spans(text: str, words: Sequence[str]) -> list[tuple[int, int]] | None:
+def _character_spans(text: str, words: Sequence[str]) -> list[tuple[int, int]] | None:
     """Character span of each word in ``text``, or None when the words cannot be found in order."""
     spans, cursor = [], 0
     for word in words:
@@ -130,46 +111,43 @@ def _covering(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, 
     return tuple(i for i, (s, e) in enumerate(spans) if s < end and start < e)
 
 
-def gap_example(row: dict[str, str]) -> GapExample | None:
-    """One GAP row on our words, or None when it has no single antecedent or its offsets miss our words."""
-    if (row["A-coref"] == "TRUE") == (row["B-coref"] == "TRUE"):
+def gap_example(snippet: GapSnippet) -> GapExample | None:
+    """One GAP snippet on our words, or None when it has no single antecedent or its offsets miss our words."""
+    if snippet.a_coref == snippet.b_coref:
         return None  # neither (or both) names is the antecedent: nothing to choose between
-    text = row["Text"]
+    text = snippet.text
     if unicodedata.normalize("NFC", text) != text:
         return None  # engine.tokenize normalises, which would shift GAP's character offsets
     words = tokenize(text)
-    spans = word_spans(text, words)
+    spans = _character_spans(text, words)
     if spans is None:
         return None
     mentions = []
-    for key in ("Pronoun", "A", "B"):
-        start = int(row[f"{key}-offset"])
-        end = start + len(row[key])
-        if text[start:end] != row[key]:
+    for mention in (snippet.pronoun, snippet.a, snippet.b):
+        if text[mention.offset:mention.end] != mention.text:
             return None
-        covered = _covering(spans, start, end)
-        if not covered or spans[covered[0]][0] != start or spans[covered[-1]][1] != end:
+        covered = _covering(spans, mention.offset, mention.end)
+        if not covered or spans[covered[0]][0] != mention.offset or spans[covered[-1]][1] != mention.end:
             return None  # the mention starts or ends inside one of our words
         mentions.append(covered)
     pronoun, a, b = mentions
     if len(pronoun) != 1 or pronoun[0] in a + b:
         return None
     return GapExample(
-        example_id=row["ID"],
+        example_id=snippet.id,
         words=tuple(words),
         pronoun=pronoun[0],
         candidates=(a, b),
-        antecedent=0 if row["A-coref"] == "TRUE" else 1,
+        antecedent=0 if snippet.a_coref else 1,
     )
 
 
 def read_gap(path: Path) -> tuple[list[GapExample], int]:
-    """(usable examples, number of rows skipped) of a GAP file, in file order."""
-    with _require(path).open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
-    examples = [gap_example(row) for row in rows]
+    """(usable examples, number of snippets skipped) of a GAP file, in file order."""
+    snippets = read_gap_snippets(_require(path))
+    examples = [gap_example(snippet) for snippet in snippets]
     usable = [example for example in examples if example is not None]
-    return usable, len(rows) - len(usable)
+    return usable, len(snippets) - len(usable)
 
 
 # --- SemCor ---------------------------------------------------------------------------------------------------
@@ -195,12 +173,12 @@ def noun_field(sense_key: str | None) -> str | None:
     return "noun." + sense_key.split("%1:", 1)[1].split(":", 1)[0]
 
 
-def _semcor_words(record: dict) -> list[tuple[str, str, bool, str | None]]:
+def _semcor_words(sentence: SemcorSentence) -> list[tuple[str, str, bool, str | None]]:
     """(word, lemma, is_content, noun field) per word; multiword tokens (``took_place``) become their words."""
     out = []
-    for token, lemma, tag, sense in zip(record["tokens"], record["lemmas"], record["pos"], record["senses"]):
+    for token, lemma, tag, sense in zip(sentence.tokens, sentence.lemmas, sentence.pos, sentence.senses):
         tag = tag or ""
-        parts = token.split("_")
+        parts = token_words(token)
         for part in parts:
             # named entities carry a class as lemma ("person"), multiword parts none of their own
             own_lemma = (lemma or part) if len(parts) == 1 and tag != "NNP" else part
@@ -223,16 +201,14 @@ def read_semcor_passages(max_words: int = 90) -> list[Passage]:
             words, lemmas, content, fields = zip(*current)
             passages.append(Passage(current_doc, words, lemmas, content, fields))
 
-    with _require(SEMCOR).open(encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            words = _semcor_words(record)
-            if len(words) > max_words:
-                continue
-            if record["doc"] != current_doc or len(current) + len(words) > max_words:
-                flush()
-                current, current_doc = [], record["doc"]
-            current.extend(words)
+    for sentence in read_semcor(_require(SEMCOR_BROWN1)):
+        words = _semcor_words(sentence)
+        if len(words) > max_words:
+            continue
+        if sentence.doc != current_doc or len(current) + len(words) > max_words:
+            flush()
+            current, current_doc = [], sentence.doc
+        current.extend(words)
     flush()
     return passages
 

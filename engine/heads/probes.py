@@ -2,21 +2,21 @@
 
 Every probe reads word-level attention (layers, heads, words, words) as ``BertEncoder.encode`` gives it (Clark et
 al. 2019: attention *to* a word sums its pieces, *from* a word averages them, [CLS]/[SEP] dropped). A head's
-"pointer" for a word is the other word it attends to most (the word itself excluded).
+pointers, content words, relatedness in meaning and spread follow ``engine.heads.rules``, the rules the page applies
+to the user's sentence when it explains a head; the positional patterns of "other" heads need no gold data and are
+summed there (``rules.PatternSums``).
 
 * ``SyntaxTally``: per UD relation, how often the dependent's pointer is its head (dependent→head) and the head's
   pointer is the dependent (head→dependent), and the offsets head − dependent for the best-fixed-offset baseline.
 * ``CorefTally``: GAP; the pronoun attends more (max over each name's words) to the true antecedent than to the
   other candidate; baseline: the candidate nearer the pronoun.
-* ``MeaningTally``: passages; for a content word that has a word related in meaning elsewhere in the passage (the
-  same lemma, or GloVe cosine >= ``MEANING_COSINE``), how often its pointer is such a word; baseline: the best
-  fixed offset, i.e. the best any purely positional head (whatever its distance profile) could do.
+* ``MeaningTally``: passages; for a content word that has a word related in meaning elsewhere in the passage, how
+  often its pointer is such a word; baseline: the best fixed offset, i.e. the best any purely positional head
+  (whatever its distance profile) could do.
 * ``TopicTally``: passages; from each content word, how much attention goes to the passage's other content words
-  (beyond their share of the positions) and how evenly it is spread over them (entropy / log n); and from each
-  noun, how much more of its attention on the passage's far nouns lands on nouns of its own topic domain (gold
-  WordNet lexicographer field from SemCor: food, body, artifact, person...) than an even spread would give.
-* ``PositionTally``: the "other" patterns: share of attention on [CLS]/[SEP] (piece level), on punctuation, on
-  the word itself, and how often the pointer is the previous or the next word.
+  (beyond their share of the positions) and how evenly it is spread over them; and from each noun, how much more
+  of its attention on the passage's far nouns lands on nouns of its own topic domain (gold WordNet lexicographer
+  field from SemCor: food, body, artifact, person...) than an even spread would give.
 """
 from __future__ import annotations
 
@@ -24,25 +24,13 @@ from collections import Counter, defaultdict
 
 import numpy as np
 
-from engine.encoders.base import Encoded
-from engine.encoders.glove import glove_table
 from engine.heads.probe_data import DepSentence, GapExample, Passage
-from engine.tokenize import is_punctuation
+from engine.heads.rules import content_spreads, pointers, related_in_meaning
 
-MEANING_COSINE = 0.8  # GloVe 6B-50d: car/truck 0.92, doctor/nurse 0.80, big/large 0.67 (unrelated pairs often 0.5)
-MIN_SPREAD_WORDS = 6  # a query needs this many other content words for "spread" to mean something
 TOPIC_MIN_DISTANCE = 3  # same-field nouns closer than this are mostly one phrase ("child welfare services")
 MIN_FAR_NOUNS = 4
 SKIPPED_RELATIONS = frozenset({"punct", "root", "dep"})  # punctuation attachment is arbitrary; dep is "unknown"
 DIRECTIONS = ("dependent→head", "head→dependent")
-
-
-def pointers(attention: np.ndarray) -> np.ndarray:
-    """(layers, heads, words): the index of the word each word attends to most, itself excluded."""
-    masked = attention.copy()
-    n = attention.shape[-1]
-    masked[..., np.arange(n), np.arange(n)] = -1.0
-    return masked.argmax(axis=-1)
 
 
 class SyntaxTally:
@@ -99,47 +87,31 @@ class CorefTally:
         return self.nearest_hits / max(self.count, 1)
 
 
-def related_in_meaning(passage: Passage) -> tuple[np.ndarray, np.ndarray]:
-    """(same_lemma, related) boolean (words, words) matrices over a passage's content words, diagonal False:
-    related = the same lemma, or GloVe cosine >= ``MEANING_COSINE`` (lower-cased words both known to GloVe)."""
-    content = np.array(passage.content)
-    both_content = content[:, None] & content[None, :]
-    lemmas = np.array(passage.lemmas)
-    same_lemma = (lemmas[:, None] == lemmas[None, :]) & both_content
-    vectors, known = glove_table().vectors([w.lower() for w in passage.words])
-    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
-    similar = (vectors @ vectors.T >= MEANING_COSINE) & known[:, None] & known[None, :] & both_content
-    related = same_lemma | similar
-    np.fill_diagonal(same_lemma, False)
-    np.fill_diagonal(related, False)
-    return same_lemma, related
-
-
 class MeaningTally:
     """Content words whose pointer is a word related in meaning, against the best fixed offset."""
 
     def __init__(self, shape: tuple[int, int]) -> None:
         self.count = 0
         self.hits = np.zeros(shape)
-        self.same_lemma_hits = np.zeros(shape)
+        self.same_word_hits = np.zeros(shape)
         self.offset_hits: Counter[int] = Counter()
 
     def add(self, passage: Passage, attention: np.ndarray) -> None:
-        same_lemma, related = related_in_meaning(passage)
+        same_word, related = related_in_meaning(passage.words)
         pointer = pointers(attention)
         for query in np.flatnonzero(related.any(axis=1)):
             self.count += 1
             self.hits += related[query, pointer[:, :, query]]
-            self.same_lemma_hits += same_lemma[query, pointer[:, :, query]]
+            self.same_word_hits += same_word[query, pointer[:, :, query]]
             for target in np.flatnonzero(related[query]):
                 self.offset_hits[int(target - query)] += 1
 
     def accuracy(self) -> np.ndarray:
         return self.hits / max(self.count, 1)
 
-    def same_lemma_share(self) -> np.ndarray:
-        """(layers, heads) share of queries whose pointer is another occurrence of the same lemma."""
-        return self.same_lemma_hits / max(self.count, 1)
+    def same_word_share(self) -> np.ndarray:
+        """(layers, heads) share of queries whose pointer is another occurrence of the same word."""
+        return self.same_word_hits / max(self.count, 1)
 
     def offset_baseline(self) -> tuple[float, int]:
         """(accuracy, offset) of the best fixed offset: the best a purely positional pointer could do."""
@@ -158,21 +130,10 @@ class TopicTally:
         self.field_excess = np.zeros(shape)
 
     def add(self, passage: Passage, attention: np.ndarray) -> None:
-        content = np.array(passage.content)
-        n = len(passage.words)
-        for query in np.flatnonzero(content):
-            others = np.flatnonzero(content & (np.arange(n) != query))
-            if len(others) < MIN_SPREAD_WORDS:
-                continue
-            weights = attention[:, :, query, others]  # (layers, heads, others)
-            mass = weights.sum(axis=-1)
-            share = weights / np.maximum(mass[..., None], 1e-9)
-            entropy = -(share * np.log(np.maximum(share, 1e-12))).sum(axis=-1)
-            # of the attention on the other words ([CLS]/[SEP] left out), the content words' part
-            to_words = attention[:, :, query, :].sum(axis=-1) - attention[:, :, query, query]
+        for spread in content_spreads(passage.words, attention):
             self.count += 1
-            self.content_excess += mass / np.maximum(to_words, 1e-9) - len(others) / (n - 1)
-            self.spread += entropy / np.log(len(others))
+            self.content_excess += spread.content_share - spread.positions_share
+            self.spread += spread.evenness
         self._add_fields(passage, attention)
 
     def _add_fields(self, passage: Passage, attention: np.ndarray) -> None:
@@ -199,44 +160,3 @@ class TopicTally:
             "spread": self.spread / max(self.count, 1),
             "field_excess": self.field_excess / max(self.field_count, 1),
         }
-
-
-class PositionTally:
-    """Delimiter, punctuation, self and neighbour patterns: what a head does when it tracks no linguistic relation."""
-
-    def __init__(self, shape: tuple[int, int]) -> None:
-        self.words = 0
-        self.pieces = 0
-        self.sums = {key: np.zeros(shape) for key in ("special", "punctuation", "self", "previous", "next")}
-        self.punctuation_words = 0
-
-    def add(self, encoded: Encoded) -> None:
-        attention, n = encoded.attentions, len(encoded.words)
-        if n < 2:
-            return
-        owner = np.asarray(encoded.piece_to_word)
-        special, real = np.flatnonzero(owner < 0), np.flatnonzero(owner >= 0)
-        self.sums["special"] += encoded.piece_attentions[:, :, real][..., special].sum(axis=-1).sum(axis=-1)
-        self.pieces += len(real)
-        punctuation = np.array([is_punctuation(w) for w in encoded.words])
-        to_punctuation = attention[..., punctuation].sum(axis=-1)
-        diagonal = attention[..., np.arange(n), np.arange(n)]
-        self.sums["punctuation"] += (to_punctuation - diagonal * punctuation).sum(axis=-1)
-        # the punctuation share of the other positions, (P - p_i)/(n - 1), sums to P over the sentence
-        self.punctuation_words += int(punctuation.sum())
-        self.sums["self"] += diagonal.sum(axis=-1)
-        pointer = pointers(attention)
-        self.sums["previous"] += (pointer[..., 1:] == np.arange(n - 1)).sum(axis=-1)
-        self.sums["next"] += (pointer[..., :-1] == np.arange(1, n)).sum(axis=-1)
-        self.words += n
-
-    def shares(self) -> dict[str, np.ndarray]:
-        """Per head: attention share on [CLS]/[SEP], punctuation, itself; pointer rate to previous/next word."""
-        return {
-            "special": self.sums["special"] / max(self.pieces, 1),
-            **{key: self.sums[key] / max(self.words, 1) for key in ("punctuation", "self", "previous", "next")},
-        }
-
-    def punctuation_share_of_positions(self) -> float:
-        """What an even spread would put on punctuation: the baseline for the punctuation share."""
-        return self.punctuation_words / max(self.words, 1)

@@ -34,11 +34,11 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from engine.encoders.base import EncoderUnavailable
+from engine.corpus.semcor import read_semcor, token_words
+from engine.encoders.base import EncoderUnavailable, batches_by_length
 from engine.encoders.registry import ENCODER_NAMES, load_encoder
 from engine.settings import REPORTS_DIR, SEMCOR_BROWN1
 
-SEMCOR = SEMCOR_BROWN1
 REPORT = REPORTS_DIR / "senses.json"
 TEST_EVERY = 5
 BATCH_SIZE = 64
@@ -47,7 +47,7 @@ POS_NAMES = {"1": "n", "2": "v", "3": "a", "4": "r", "5": "a"}  # WordNet ss_typ
 
 
 @dataclass(frozen=True)
-class Occurrence:
+class SenseOccurrence:
     """A sense-tagged token: its sentence, its span of words there, its word (lemma%pos) and sense key."""
 
     sentence: int
@@ -62,8 +62,8 @@ class SenseData:
     """Encoder input (sentences as word lists) and the train and scored test occurrences in them."""
 
     sentences: list[list[str]]
-    train: list[Occurrence]
-    test: list[Occurrence]
+    train: list[SenseOccurrence]
+    test: list[SenseOccurrence]
     train_documents: int
     test_documents: int
     split: str  # how train and test were drawn, for the report
@@ -93,45 +93,40 @@ def split_tokens(tokens: Sequence[str]) -> tuple[list[str], list[tuple[int, int]
     words: list[str] = []
     spans = []
     for token in tokens:
-        parts = [part for part in token.split("_") if part] or [token]
+        parts = token_words(token)
         spans.append((len(words), len(words) + len(parts)))
         words.extend(parts)
     return words, spans
 
 
-def read_records(path: Path) -> list[dict]:
-    """The sentences of a SemCor JSONL file (doc, sent, tokens, lemmas, pos, senses)."""
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def load_semcor(path: Path = SEMCOR, test_path: Path | None = None) -> SenseData:
+def load_semcor(path: Path = SEMCOR_BROWN1, test_path: Path | None = None) -> SenseData:
     """Read SemCor, split it by document (or test on another file) and keep what trains or is scored."""
-    records = read_records(path)
+    records = list(read_semcor(path))
     if test_path is None:
-        held_out = test_documents(record["doc"] for record in records)
-        labelled = [(record, record["doc"] in held_out) for record in records]
+        held_out = test_documents(record.doc for record in records)
+        labelled = [(record, record.doc in held_out) for record in records]
         split = f"{path.name} split by document (every {TEST_EVERY}th sorted id is test)"
     else:
-        labelled = [(record, False) for record in records] + [(record, True) for record in read_records(test_path)]
+        labelled = [(record, False) for record in records] + [(record, True) for record in read_semcor(test_path)]
         split = f"train: every document of {path.name}; test: every document of {test_path.name}"
     sentences: list[list[str]] = []
-    train: list[Occurrence] = []
-    test: list[Occurrence] = []
+    train: list[SenseOccurrence] = []
+    test: list[SenseOccurrence] = []
     for record, is_test in labelled:
-        words, spans = split_tokens(record["tokens"])
+        words, spans = split_tokens(record.tokens)
         side = test if is_test else train
-        for (start, end), annotation in zip(spans, record["senses"]):
+        for (start, end), annotation in zip(spans, record.senses):
             if annotation:
                 sense = first_sense(annotation)
-                side.append(Occurrence(len(sentences), start, end, sense_word(sense), sense))
+                side.append(SenseOccurrence(len(sentences), start, end, sense_word(sense), sense))
         sentences.append(words)
-    n_train = len({record["doc"] for record, is_test in labelled if not is_test})
-    n_test = len({record["doc"] for record, is_test in labelled if is_test})
+    n_train = len({record.doc for record, is_test in labelled if not is_test})
+    n_test = len({record.doc for record, is_test in labelled if is_test})
     scored = scored_occurrences(train, test)
     return keep_used(SenseData(sentences, train, scored, n_train, n_test, split))
 
 
-def scored_occurrences(train: list[Occurrence], test: list[Occurrence]) -> list[Occurrence]:
+def scored_occurrences(train: list[SenseOccurrence], test: list[SenseOccurrence]) -> list[SenseOccurrence]:
     """Test occurrences whose word has at least 2 senses in train, one of them the gold sense."""
     senses = defaultdict(set)
     for occurrence in train:
@@ -146,8 +141,8 @@ def keep_used(data: SenseData) -> SenseData:
     used = sorted({o.sentence for o in train + data.test})
     renumber = {old: new for new, old in enumerate(used)}
 
-    def moved(occurrences: list[Occurrence]) -> list[Occurrence]:
-        return [Occurrence(renumber[o.sentence], o.start, o.end, o.word, o.sense) for o in occurrences]
+    def moved(occurrences: list[SenseOccurrence]) -> list[SenseOccurrence]:
+        return [SenseOccurrence(renumber[o.sentence], o.start, o.end, o.word, o.sense) for o in occurrences]
 
     return SenseData([data.sentences[i] for i in used], moved(train), moved(data.test),
                      data.train_documents, data.test_documents, data.split)
@@ -155,7 +150,7 @@ def keep_used(data: SenseData) -> SenseData:
 
 # --- classifiers -------------------------------------------------------------------------------------------
 
-def most_frequent_senses(train: Iterable[Occurrence]) -> dict[str, str]:
+def most_frequent_senses(train: Iterable[SenseOccurrence]) -> dict[str, str]:
     """Each word's most frequent train sense (ties: the smaller sense key)."""
     counts: dict[str, Counter] = defaultdict(Counter)
     for occurrence in train:
@@ -166,7 +161,7 @@ def most_frequent_senses(train: Iterable[Occurrence]) -> dict[str, str]:
 class SenseCentroids:
     """Per word, the mean train vector of each of its senses, for every layer at once."""
 
-    def __init__(self, train: Sequence[Occurrence], vectors: np.ndarray) -> None:
+    def __init__(self, train: Sequence[SenseOccurrence], vectors: np.ndarray) -> None:
         """``vectors``: (n_train, n_layers, dim), row i being train occurrence i."""
         counts: dict[str, Counter] = defaultdict(Counter)
         for occurrence in train:
@@ -199,8 +194,8 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-12)
 
 
-def centroid_accuracy(train: Sequence[Occurrence], train_vectors: np.ndarray,
-                      test: Sequence[Occurrence], test_vectors: np.ndarray) -> np.ndarray:
+def held_out_centroid_accuracy(train: Sequence[SenseOccurrence], train_vectors: np.ndarray,
+                               test: Sequence[SenseOccurrence], test_vectors: np.ndarray) -> np.ndarray:
     """Accuracy per layer of the nearest-centroid labels of the test occurrences."""
     centroids = SenseCentroids(train, train_vectors)
     correct = np.zeros(train_vectors.shape[1])
@@ -209,7 +204,7 @@ def centroid_accuracy(train: Sequence[Occurrence], train_vectors: np.ndarray,
     return correct / max(1, len(test))
 
 
-def mfs_accuracy(train: Iterable[Occurrence], test: Sequence[Occurrence]) -> float:
+def mfs_accuracy(train: Iterable[SenseOccurrence], test: Sequence[SenseOccurrence]) -> float:
     """Accuracy of always answering the most frequent train sense."""
     mfs = most_frequent_senses(train)
     return sum(mfs.get(o.word) == o.sense for o in test) / max(1, len(test))
@@ -226,10 +221,8 @@ def occurrence_vectors(encoder_name: str, data: SenseData,
     for slot, o in enumerate(occurrences):
         wanted[o.sentence].append((slot, o.start, o.end))
     vectors = np.zeros((len(occurrences), len(encoder.layer_names), encoder.dim), dtype=np.float32)
-    order = sorted(wanted, key=lambda i: len(data.sentences[i]))
-    with tqdm(total=len(order), desc=f"encoding with {encoder_name}", unit="sentence") as bar:
-        for begin in range(0, len(order), batch_size):
-            chunk = order[begin : begin + batch_size]
+    with tqdm(total=len(wanted), desc=f"encoding with {encoder_name}", unit="sentence") as bar:
+        for chunk in batches_by_length(wanted, lambda i: len(data.sentences[i]), batch_size):
             for index, encoded in zip(chunk, encoder.encode([data.sentences[i] for i in chunk])):
                 for slot, start, end in wanted[index]:
                     vectors[slot] = encoded.vectors[:, start:end].mean(axis=1)
@@ -239,7 +232,7 @@ def occurrence_vectors(encoder_name: str, data: SenseData,
 
 # --- report ------------------------------------------------------------------------------------------------
 
-def evaluate_senses(encoders: Sequence[str], path: Path = SEMCOR, test_path: Path | None = None) -> dict:
+def evaluate_senses(encoders: Sequence[str], path: Path = SEMCOR_BROWN1, test_path: Path | None = None) -> dict:
     """The sense-separation results of every encoder (unavailable ones are reported as such)."""
     data = load_semcor(path, test_path)
     report = {
@@ -264,7 +257,7 @@ def encoder_result(name: str, data: SenseData) -> dict:
         layers, train_vectors, test_vectors = occurrence_vectors(name, data)
     except EncoderUnavailable as error:
         return {"unavailable": str(error)}
-    accuracy = centroid_accuracy(data.train, train_vectors, data.test, test_vectors)
+    accuracy = held_out_centroid_accuracy(data.train, train_vectors, data.test, test_vectors)
     best = int(accuracy.argmax())
     return {
         "description": load_encoder(name).description,
@@ -295,7 +288,7 @@ def main(argv: list[str] | None = None) -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     senses = commands.add_parser("senses", help="nearest-sense-centroid accuracy per encoder and layer on SemCor")
     senses.add_argument("--encoders", nargs="+", choices=ENCODER_NAMES, default=list(ENCODER_NAMES))
-    senses.add_argument("--data", type=Path, default=SEMCOR, help=f"SemCor JSONL (default {SEMCOR})")
+    senses.add_argument("--data", type=Path, default=SEMCOR_BROWN1, help=f"SemCor JSONL (default {SEMCOR_BROWN1})")
     senses.add_argument("--test-data", type=Path,
                         help="test on every document of this SemCor JSONL and train on every document of --data")
     senses.add_argument("--out", type=Path, default=REPORT, help=f"results JSON (default {REPORT})")

@@ -29,7 +29,6 @@
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import math
 import os
@@ -49,6 +48,7 @@ from tqdm import tqdm
 
 from engine.encoders.checkpoints import checkpoint_paths, save_checkpoint
 from engine.encoders.recurrent import BiLanguageModel
+from engine.encoders.registry import encoder_class
 from engine.settings import LM_CORPUS_DIR, RUNS_DIR, WEIGHTS_DIR
 
 MODEL_NAMES = ("bilstm", "elmo")
@@ -86,11 +86,6 @@ WARM_HEAD_STEPS = 500
 
 QUICK = Hyper(vocab_size=1_000, batch_tokens=400, learning_rate=5e-3, warmup_steps=0, dev_tokens=2_000,
               save_minutes=60.0, max_steps=40)
-
-# Tiny architectures for --quick: same code paths (clipping, projection, residuals), seconds to train.
-QUICK_BILSTM = {"hidden": 32, "layers": 2}
-QUICK_ELMO_LSTM = {"dim": 64, "projection_dim": 32}
-QUICK_ELMO_FILTERS = [[1, 8], [2, 8], [3, 16]]
 
 
 # --- data --------------------------------------------------------------------------------------------------
@@ -158,35 +153,14 @@ def length_batches(lengths: np.ndarray, batch_tokens: int, seed: int, epoch: int
 # --- model -------------------------------------------------------------------------------------------------
 
 def build_model(name: str, quick: bool, dropout: float) -> tuple[BiLanguageModel, dict]:
-    """A fresh model and its config (the BiLSTMConfig fields or the ELMo options), as the card stores it."""
-    if name == "bilstm":
-        from engine.encoders.bilstm import BiLSTMConfig, GloveBiLM
-
-        config = BiLSTMConfig(dropout=dropout, **(QUICK_BILSTM if quick else {}))
-        return GloveBiLM(config), asdict(config)
-    return model_from_config(name, elmo_options(quick), dropout), elmo_options(quick)
-
-
-def elmo_options(quick: bool) -> dict:
-    """SMALL_OPTIONS, or a tiny variant of it for --quick."""
-    from engine.encoders.elmo import SMALL_OPTIONS
-
-    options = copy.deepcopy(SMALL_OPTIONS)
-    if quick:
-        options["lstm"].update(QUICK_ELMO_LSTM)
-        options["char_cnn"]["filters"] = QUICK_ELMO_FILTERS
-    return options
+    """A fresh model and its config (as the card stores it), from the encoder's own recipe (tiny for --quick)."""
+    config = encoder_class(name).training_config(quick, dropout)
+    return model_from_config(name, config, dropout), config
 
 
 def model_from_config(name: str, config: dict, dropout: float) -> BiLanguageModel:
     """Rebuild a model from the config stored in a run state or model card."""
-    if name == "bilstm":
-        from engine.encoders.bilstm import BiLSTMConfig, GloveBiLM
-
-        return GloveBiLM(BiLSTMConfig(**{**config, "dropout": dropout}))
-    from engine.encoders.elmo import ElmoBiLM
-
-    return ElmoBiLM(config, dropout=dropout)
+    return encoder_class(name).language_model(config, dropout)
 
 
 def adaptive_cutoffs(n_classes: int) -> list[int]:
@@ -240,7 +214,7 @@ def glove_teacher(name: str, model: BiLanguageModel, hyper: Hyper) -> nn.Module 
     """ELMo's GloVe teacher (engine.training.glove_teacher) when its weight is set, else None."""
     if not hyper.glove_teacher:
         return None
-    if name != "elmo":
+    if not hasattr(model, "char_cnn"):
         raise SystemExit("--glove-teacher teaches a character CNN: only elmo has one.")
     from engine.training.glove_teacher import GloveTeacher
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.encoders.base import relative_depths
 from engine.word_in_context.context_vectors import ContextVectors
 
 TIE_TOLERANCE = 1e-6  # cosines closer than this count as equal (centroids of identical vectors differ by rounding)
@@ -84,14 +85,14 @@ def centroid_accuracy(vectors: np.ndarray, labels: list[str]) -> CentroidAccurac
 
 def layer_measures(vectors: ContextVectors, labels: list[str]) -> list[LayerMeasures]:
     """Every measure for every layer of one encoder."""
-    n_layers = len(vectors.layer_names)
+    depths = relative_depths(len(vectors.layer_names))
     results = []
     for layer, name in enumerate(vectors.layer_names):
         self_similarity = mean_pairwise_cosine(vectors.targets[layer])
         anisotropy = mean_pairwise_cosine(vectors.others[layer])
         adjusted = None if self_similarity is None or anisotropy is None else self_similarity - anisotropy
-        results.append(LayerMeasures(name, layer / max(n_layers - 1, 1), centroid_accuracy(vectors.targets[layer],
-                                     labels), self_similarity, anisotropy, adjusted))
+        results.append(LayerMeasures(name, depths[layer], centroid_accuracy(vectors.targets[layer], labels),
+                                     self_similarity, anisotropy, adjusted))
     return results
 
 

@@ -5,9 +5,9 @@ load (about 7 s, most of it importing torch and transformers) and for the UMAP m
 ``python -m engine.word_in_context.preset_store build`` runs the page's own computations for every preset with every bundled encoder
 and writes ``engine/data/preset_store.npz``: per preset and encoder, the target's vectors in every layer (float16),
 the measures of every layer and the UMAP maps (2-D and 3-D) of every layer; per encoder, its layer names and the
-identity of the weight files it was computed from (``engine.encoders.registry.weights_identity``).
+fingerprint of the weights it was computed from (``engine.encoders.registry.bundled_fingerprint``).
 
-The page uses an encoder's part only while that identity matches the server's: other weights, or a model setting,
+The page uses an encoder's part only while that fingerprint matches the server's: other weights, or a model setting,
 and it computes live as usual. The measures and maps were computed from the float16-rounded vectors, so the page is
 consistent whichever way a number reached it. ``tests/test_preset_store.py`` compares the file with a live
 computation, so retraining a model without rebuilding the store fails the tests.
@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from engine.encoders.registry import ENCODER_NAMES, load_encoder, weights_identity
+from engine.encoders.registry import ENCODER_NAMES, bundled_fingerprint, load_encoder
 from engine.settings import DATA_DIR
 from engine.word_in_context.context_vectors import ContextVectors, context_vectors
 from engine.word_in_context.measures import CentroidAccuracy, LayerMeasures, layer_measures
@@ -66,7 +66,7 @@ class PresetStore:
             self.meta = {"version": None}
         usable = self.meta.get("version") == STORE_VERSION
         self.encoders = {name: info for name, info in self.meta.get("encoders", {}).items()
-                         if usable and info["identity"] == weights_identity(name)}
+                         if usable and info["identity"] == bundled_fingerprint(name)}
 
     def _array(self, name: str) -> np.ndarray:
         with self._zip.open(f"{name}.npy") as handle:
@@ -124,12 +124,12 @@ def build(path: Path = STORE_FILE) -> dict[str, int]:
     for word, context in contexts.items():
         meta["entries"][context.key] = {"preset": word, "measures": {}}
     for name in ENCODER_NAMES:
-        identity = weights_identity(name)
-        if identity is None:
+        fingerprint = bundled_fingerprint(name)
+        if fingerprint is None:
             print(f"{name}: not the bundled weights (a model setting is set): left out")
             continue
         encoder = load_encoder(name)
-        meta["encoders"][name] = {"identity": identity, "layer_names": list(encoder.layer_names)}
+        meta["encoders"][name] = {"identity": fingerprint, "layer_names": list(encoder.layer_names)}
         for word, context in tqdm(contexts.items(), desc=name, unit="preset"):
             words = [list(sentence) for sentence in context.sentences]
             vectors = context_vectors(encoder, words, context.occurrences())

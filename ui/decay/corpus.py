@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from engine import Encoder
-from engine.decay.curves import MAX_OFFSET, SAMPLE_SIZE, cached_curves, curves, fingerprint, half_life, layer_depths
+from engine.decay.curves import MAX_OFFSET, SAMPLE_SIZE, cached_curves, curves, half_life
 from ui.common import ENCODER_COLOURS, ENCODER_TITLES, get_encoder
 from ui.decay.figures import corpus_chart
 from ui.decay.state import STATE
@@ -15,7 +15,7 @@ from ui.decay.state import STATE
 
 @st.cache_resource(show_spinner=False)
 def model_key(encoder_name: str) -> str:
-    return fingerprint(get_encoder(encoder_name)[0])
+    return get_encoder(encoder_name)[0].fingerprint()
 
 
 @st.cache_data(show_spinner=False)
@@ -69,7 +69,7 @@ def _curve_tables(encoders: dict[str, Encoder]) -> dict[str, pd.DataFrame]:
 
 def _depth_controls(encoders: dict[str, Encoder], tables: dict[str, pd.DataFrame]) -> tuple[float, bool]:
     """The relative-depth slider (every layer depth of the shown encoders) and the log-scale toggle."""
-    depths = sorted({round(d, 2) for name in tables for d in layer_depths(encoders[name]) if not math.isnan(d)})
+    depths = sorted({round(d, 2) for name in tables for d in encoders[name].layer_depths() if not math.isnan(d)})
     state = STATE
     state["depth"] = min(depths, key=lambda d: abs(d - state["depth"]))
     controls, scale = st.columns([4, 1])
@@ -87,7 +87,7 @@ def _curves_and_half_lives(encoders: dict[str, Encoder], tables: dict[str, pd.Da
     """Each encoder's curve at its layer nearest to ``depth``, a half-life table, and every curve as CSV."""
     shown, lives = [], []
     for name, table in tables.items():
-        layer_depth = {layer: d for layer, d in zip(encoders[name].layer_names, layer_depths(encoders[name]))
+        layer_depth = {layer: d for layer, d in zip(encoders[name].layer_names, encoders[name].layer_depths())
                        if not math.isnan(d)}
         nearest = min(layer_depth, key=lambda n: (abs(layer_depth[n] - depth), -layer_depth[n]))
         rows = table[(table["layer"] == nearest) & (table["direction"] == "both")]

@@ -8,8 +8,8 @@ import streamlit as st
 
 from engine import Encoder, InputTooLong
 from engine.decay.influence import (
-    DIRECTIONS,
     METHODS,
+    VECTOR_DIRECTIONS,
     combine,
     directions,
     layer_index,
@@ -19,17 +19,7 @@ from engine.decay.influence import (
 from engine.tokenize import tokenize
 from ui.common import ENCODER_TITLES, escape_markdown, get_encoder
 from ui.decay.figures import influence_heatmap, row_bars
-from ui.decay.state import MAX_CHARS, MAX_WORDS, PRESETS, STATE, choose_row, use_preset
-
-# Exact Jacobians cost n² x input width (50 GloVe, 128 char-CNN, 384 BERT dims): the longest sentence the page
-# computes them for, about 2-3 s of one core each (BERT needs ~9 s for 8 words, so the page never does it).
-GRADIENT_MAX_WORDS = {"static": MAX_WORDS, "bilstm": 20, "elmo": 12, "bert": 0}
-NEUTRAL_INPUT = {
-    "static": "its GloVe vector set to zeros (the unknown-word vector)",
-    "bilstm": "its GloVe vector set to zeros (what the BiLSTM sees for any unknown word)",
-    "elmo": "the character-CNN vector of an empty word (no characters)",
-    "bert": "every one of its WordPieces replaced by [MASK] (positions unchanged)",
-}
+from ui.decay.state import MAX_CHARS, PRESETS, SENTENCE_MAX_WORDS, STATE, choose_row, use_preset
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -46,12 +36,12 @@ def chosen_word(words: list[str], wanted: str) -> int:
     return lowered.index(wanted.casefold()) if wanted.casefold() in lowered else len(words) // 2
 
 
-def measure_text(method: str, encoder_name: str) -> str:
+def measure_text(method: str, encoder: Encoder) -> str:
     if method == "gradient":
         return ("the size (Frobenius norm) of the Jacobian ∂h/∂x: how strongly this word's vector reacts to a tiny "
                 "change of that word's input vector, computed exactly by automatic differentiation")
     return ("how far this word's vector moves when that word is replaced by a neutral input: "
-            + NEUTRAL_INPUT[encoder_name])
+            + encoder.neutral_input_description)
 
 
 @dataclass(frozen=True)
@@ -74,8 +64,8 @@ def sentence_view(encoders: dict[str, Encoder]) -> None:
     if not words:
         st.warning("Type a sentence to see how its words shape each other.")
         return
-    if len(words) > MAX_WORDS:
-        st.warning(f"This text has {len(words)} words; this view reads at most {MAX_WORDS}. Shorten it.")
+    if len(words) > SENTENCE_MAX_WORDS:
+        st.warning(f"This text has {len(words)} words; this view reads at most {SENTENCE_MAX_WORDS}. Shorten it.")
         return
     method = _feasible_method(choice, len(words))
     try:
@@ -94,7 +84,7 @@ def _controls(encoders: dict[str, Encoder]) -> Choice:
     state = STATE
     for column, (label, sentence, word) in zip(st.columns(len(PRESETS)), PRESETS):
         column.button(label, on_click=use_preset, args=(sentence, word), width="stretch", help=sentence)
-    st.text_area(f"Sentence (type your own, up to {MAX_WORDS} words)", max_chars=MAX_CHARS, height=80,
+    st.text_area(f"Sentence (type your own, up to {SENTENCE_MAX_WORDS} words)", max_chars=MAX_CHARS, height=80,
                  **state.widget("sentence"))
     names = list(encoders)
     name = state.keep_in("encoder", names, fallback="bilstm")
@@ -102,13 +92,13 @@ def _controls(encoders: dict[str, Encoder]) -> Choice:
     layers = list(encoder.layer_names)
     layer = state.keep_in("layer", layers, fallback=layers[layer_index(encoder)])
     recurrent = len(directions(encoder)) > 1
-    direction = state.keep_in("direction", DIRECTIONS if recurrent else ["both"])
+    direction = state.keep_in("direction", VECTOR_DIRECTIONS if recurrent else ["both"])
     method = state.keep_in("method", METHODS)
     left, middle, right, far = st.columns([3, 2, 3, 3])
     left.radio("Encoder", names, format_func=ENCODER_TITLES.get, horizontal=True, **state.widget("encoder"))
     middle.selectbox("Layer", layers, help="The default is the network's top layer.", **state.widget("layer"))
     right.radio(
-        "Direction", DIRECTIONS, horizontal=True, disabled=not recurrent, **state.widget("direction"),
+        "Direction", VECTOR_DIRECTIONS, horizontal=True, disabled=not recurrent, **state.widget("direction"),
         help="The forward half of a recurrent vector reads left to right, the backward half right to left "
              "(BiLSTM and ELMo only).",
     )
@@ -121,16 +111,17 @@ def _controls(encoders: dict[str, Encoder]) -> Choice:
 
 def _feasible_method(choice: Choice, n_words: int) -> str:
     """The measure asked for, or occlusion (with a note) where exact gradients would take too long."""
-    if choice.method == "gradient" and choice.name == "bert":
-        st.info("Exact gradients for BERT need 384 Jacobian-vector products per word through the whole network "
-                "(tens of seconds even for a short sentence on this server), so this page shows occlusion for "
-                "BERT; `engine.influence(..., method=\"gradient\")` computes them offline.")
-        return "occlusion"
-    if choice.method == "gradient" and n_words > GRADIENT_MAX_WORDS[choice.name]:
-        st.info(f"Exact gradients cost grows with the square of the length: for more than "
-                f"{GRADIENT_MAX_WORDS[choice.name]} words this page shows occlusion for {ENCODER_TITLES[choice.name]}.")
-        return "occlusion"
-    return choice.method
+    limit, title = choice.encoder.gradient_max_words, ENCODER_TITLES[choice.name]
+    if choice.method != "gradient" or limit is None or n_words <= limit:
+        return choice.method
+    if limit == 0:
+        st.info(f"Exact gradients for {title} need a Jacobian-vector product per input dimension of every word "
+                "through the whole network (tens of seconds even for a short sentence on this server), so this page "
+                f"shows occlusion for {title}; `engine.influence(..., method=\"gradient\")` computes them offline.")
+    else:
+        st.info(f"Exact gradients cost grows with the square of the length: for more than {limit} words this page "
+                f"shows occlusion for {title}.")
+    return "occlusion"
 
 
 def _word_choice(words: list[str]) -> int:
@@ -155,12 +146,13 @@ def _draw(choice: Choice, method: str, words: list[str], matrix: np.ndarray, wor
     heat.plotly_chart(influence_heatmap(matrix, words, word), width="stretch")
     bars.plotly_chart(row_bars(matrix[word], words, word), width="stretch")
     bars.markdown(
-        f"**“{escape_markdown(words[word])}”** (word {word + 1}): each bar is {measure_text(method, choice.name)}. "
+        f"**“{escape_markdown(words[word])}”** (word {word + 1}): each bar is "
+        f"{measure_text(method, choice.encoder)}. "
         "Every row of the heatmap is divided by its largest value from another word, so 1 marks the context word "
         "that shapes it most. The word itself (the grey diagonal) is left out: its own input always matters most."
     )
     if choice.direction != "both":
         bars.caption(f"Only the {choice.direction} half of each vector: it is computed from the words on one side "
                      "only, so every word on the other side reads exactly 0.")
-    if choice.name == "static":
+    if not choice.encoder.contextual:
         bars.caption("A static embedding has no context: only the word itself counts.")

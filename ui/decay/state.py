@@ -13,7 +13,7 @@ PRESETS = [  # (button, sentence, the word shown first)
     ("A long sentence", "After the meeting that ran well past midnight, the engineers who had argued all evening "
                         "finally went home.", "went"),
 ]
-MAX_WORDS = 100
+SENTENCE_MAX_WORDS = 100  # the one-sentence view's limit
 MAX_CHARS = 2000
 
 STATE = PageState("decay", {

@@ -137,7 +137,7 @@ def chosen_head(view: HeadsView) -> None:
       reverse), against the best fixed offset ("always the word two to the left"). EWT train sample, checked on EWT dev.
     * **coreference**: does the pronoun attend more to its true antecedent than to the other name? Against picking the
       nearer name. GAP development sample, checked on GAP validation.
-    * **meaning**: how often a content word's most-attended word is related in meaning (the same lemma, or GloVe cosine
+    * **meaning**: how often a content word's most-attended word is related in meaning (the same word, or GloVe cosine
       ≥ 0.8), against the best fixed offset. SemCor passages, documents split two to one.
     * **topic**: only for broad heads (attention spread ≥ 0.8 of the maximum over a passage's content words): extra
       attention on far nouns of the same WordNet field (food, body, person…) than an even spread gives.

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from engine import ENCODER_NAMES, InputTooLong
+from engine.encoders.base import relative_depths
 from engine.word_in_context.measures import nearest_neighbours
 from engine.word_in_context.occurrences import Contexts, FoundOccurrences, word_spans
 from ui.common import ENCODER_TITLES, escape_markdown
@@ -47,8 +48,8 @@ class ContextView:
 
 def depth_options(ready: dict[str, list[str]]) -> list[float]:
     """Relative depths the layer slider offers: every layer of every drawable encoder, and the default grid."""
-    return sorted(set(DEFAULT_DEPTHS) | {round(i / max(len(names) - 1, 1), 3)
-                                         for names in ready.values() for i in range(len(names))})
+    layer_depths = {round(depth, 3) for names in ready.values() for depth in relative_depths(len(names))}
+    return sorted(set(DEFAULT_DEPTHS) | layer_depths)
 
 
 def render_maps(view: ContextView) -> dict:

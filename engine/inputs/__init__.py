@@ -1,0 +1,1 @@
+"""What each encoder reads: characters, WordPiece pieces, positions, the input sum, word order and its cost."""

@@ -1,0 +1,23 @@
+"""The Inputs page's state (``ui.page_state``): the word whose characters are shown and the sentence BERT splits.
+
+URL state: ``word`` and ``sentence``.
+"""
+from __future__ import annotations
+
+from ui.page_state import Field, PageState
+
+MAX_WORD_CHARS = 60
+MAX_SENTENCE_CHARS = 1000
+DEFAULT_SENTENCE = "The riverbank was unbelievably muddy after the storm, so we walked along the road instead."
+EXAMPLE_WORDS = ("bank", "recieve", "blorf", "unbelievably", "銀行")
+
+STATE = PageState("inputs", {
+    "word": Field("bank", parse=lambda text: text[:MAX_WORD_CHARS]),
+    "sentence": Field(DEFAULT_SENTENCE, parse=lambda text: text[:MAX_SENTENCE_CHARS]),
+    "timings": Field(None, url=False),  # measured encode times, kept until the page is reset
+})
+
+
+def use_word(word: str) -> None:
+    """An example button's callback."""
+    STATE["word"] = word
