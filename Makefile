@@ -12,9 +12,9 @@ test: $(VENV)/.requirements-test
 	bash tests/install_browser.sh
 	$(PYTHON) -m pytest
 
-# The edit-test loop: every test but the browser ones (no Chromium, no apt).
+# The edit-test loop: every test but the browser ones and the few slowest (no Chromium, no apt).
 test-fast: $(VENV)/.requirements-test
-	$(PYTHON) -m pytest -m "not browser"
+	$(PYTHON) -m pytest -m "not browser and not slow"
 
 bench: $(VENV)/.requirements-test
 	bash tests/install_browser.sh

@@ -33,6 +33,12 @@ GCIDE_INDEX = Path("/usr/share/dictd/gcide.index")
 FORTUNES_DIR = Path("/usr/share/games/fortunes")
 
 
+def stored_files(name: str, shipped: Path = DATA_DIR, cached: Path = CACHE_DIR) -> list[Path]:
+    """The derived file ``name`` as shipped, then as computed on this machine: each copy that exists, in that order
+    (a caller skips one it finds stale)."""
+    return [path for path in (shipped / name, cached / name) if path.is_file()]
+
+
 @lru_cache(maxsize=1)
 def _secrets() -> dict:
     try:

@@ -96,6 +96,7 @@ def test_syntax_heads_beat_the_offset_baseline_on_unseen_sentences(bert, labels)
         assert accuracy > baseline, (record.layer, record.head, relation, accuracy, baseline)
 
 
+@pytest.mark.slow
 def test_coreference_heads_beat_the_nearer_name_on_unseen_snippets(bert, labels):
     """On 60 GAP development snippets outside the probe sample: every coreference head beats picking the nearer
     name, and the best one by at least 10 points."""
@@ -111,6 +112,7 @@ def test_coreference_heads_beat_the_nearer_name_on_unseen_snippets(bert, labels)
     assert max(coref) >= accuracy.max() - 0.05, "the best coreference-labelled head is near the model's best"
 
 
+@pytest.mark.slow
 def test_meaning_and_topic_heads_hold_on_unseen_passages(bert, labels):
     """On 80 SemCor passages outside both probe samples: every meaning head points at a related word far more often
     than the best fixed offset, and every topic head stays broad with its same-field excess over the held-out bar."""

@@ -146,6 +146,7 @@ def test_character_models_are_smaller_than_word_tables():
 
 # --- the page --------------------------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_the_page_keeps_every_word_typed_and_explains_unknown_ones():
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
     app.switch_page("pages/4_Inputs.py").run()

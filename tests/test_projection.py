@@ -27,6 +27,7 @@ def _unit(x: np.ndarray) -> np.ndarray:
     return x / np.linalg.norm(x, axis=1, keepdims=True)
 
 
+@pytest.mark.slow
 def test_the_fuzzy_graph_is_umap_learns():
     from umap.umap_ import fuzzy_simplicial_set
 
@@ -59,6 +60,7 @@ def _umap_learn(points: np.ndarray, seed: int) -> np.ndarray:
         return umap.UMAP(n_neighbors=15, metric="cosine", random_state=seed, n_jobs=1).fit_transform(points)
 
 
+@pytest.mark.slow
 def test_preset_maps_keep_neighbourhoods_as_well_as_umap_learn():
     # One map of ~30 points varies by +-0.07 with the seed (and so between CPUs, whose last-bit differences act like
     # another seed in umap-learn), the mean over all 39 top-layer preset maps by about +-0.003 (here 0.892 against

@@ -85,6 +85,7 @@ def test_resume_continues_where_the_run_stopped(quick_corpus: Path, tmp_path: Pa
     assert second["tokens_seen"] > first["tokens_seen"]
 
 
+@pytest.mark.slow
 def test_glove_teacher_joins_a_run_teaches_the_char_cnn_and_is_not_shipped(quick_corpus: Path, tmp_path: Path) -> None:
     run_quick("elmo", quick_corpus, tmp_path, "--max-steps", "10")
     joined_at = metrics(tmp_path, "elmo")[-1]["tokens_seen"]
@@ -103,6 +104,7 @@ def test_glove_teacher_joins_a_run_teaches_the_char_cnn_and_is_not_shipped(quick
         run_quick("bilstm", quick_corpus, tmp_path, "--glove-teacher", "1")
 
 
+@pytest.mark.slow
 def test_warm_start_continues_a_shipped_checkpoint_and_adds_to_its_card(quick_corpus: Path, tmp_path: Path) -> None:
     run_quick("elmo", quick_corpus, tmp_path, "--max-steps", "20", "--glove-teacher", "1")
     source = tmp_path / "weights" / "elmo"

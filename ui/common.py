@@ -37,15 +37,10 @@ def page_setup(title: str, icon: str = "🔎") -> None:
     render_sidebar()
 
 
-@st.cache_resource(show_spinner=False)
-def _cached_encoder(name: str) -> Encoder:
-    return engine.load_encoder(name)
-
-
 def get_encoder(name: str) -> tuple[Encoder | None, str | None]:
     """(encoder, None) when it loads, (None, reason) when its weights are missing or broken."""
     try:
-        return _cached_encoder(name), None
+        return engine.load_encoder(name), None  # the registry keeps one of each per process
     except EncoderUnavailable as error:
         return None, str(error)
 

@@ -36,7 +36,7 @@ import pandas as pd
 from engine.decay.influence import METHODS, combine, directions, normalise_rows, squared_influence
 from engine.encoders.base import Encoder
 from engine.settings import CACHE_DIR as CACHE_ROOT
-from engine.settings import DATA_DIR
+from engine.settings import DATA_DIR, stored_files
 
 SAMPLE_SIZE = 300
 SAMPLE_MIN_WORDS = 5
@@ -161,11 +161,8 @@ def cached_curves(encoder: Encoder, method: str = "occlusion") -> pd.DataFrame |
 def stored_curves(encoder_name: str, fingerprint: str, method: str = "occlusion") -> pd.DataFrame | None:
     """The stored curves of the weights with this fingerprint (shipped first, then computed here), or None; no model
     needs to be loaded for it."""
-    name = cache_name(encoder_name, fingerprint, method)
-    for folder in (SHIPPED_DIR, CACHE_DIR):
-        if (folder / name).is_file():
-            return pd.read_csv(folder / name)
-    return None
+    found = stored_files(cache_name(encoder_name, fingerprint, method), SHIPPED_DIR, CACHE_DIR)
+    return pd.read_csv(found[0]) if found else None
 
 
 def curves(encoder: Encoder, method: str = "occlusion", progress: SentenceProgress | None = None,

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from engine.encoders.base import Encoded, Encoder
+from engine.encoders.base import Encoded, Encoder, batches_by_length
 from engine.encoders.bert import InputTooLong
 from engine.heads.probe_data import (
     evenly_spaced,
@@ -50,7 +50,7 @@ from engine.heads.probe_data import (
 )
 from engine.heads.probes import DIRECTIONS, CorefTally, MeaningTally, SyntaxTally, TopicTally
 from engine.heads.rules import MEANING_COSINE, PatternSums, pattern_sums
-from engine.settings import CACHE_DIR, DATA_DIR, EWT_DEV, EWT_TRAIN, GAP_DEVELOPMENT, GAP_VALIDATION
+from engine.settings import CACHE_DIR, DATA_DIR, EWT_DEV, EWT_TRAIN, GAP_DEVELOPMENT, GAP_VALIDATION, stored_files
 
 LABELS = ("coreference", "syntax", "meaning", "topic", "other")
 PROBE_VERSION = 2  # bump when a probe or rule changes: cached labels of another version are measured again
@@ -107,9 +107,7 @@ class Measurements:
 
 def _encode_in_batches(encoder: Encoder, items: Sequence, batch_size: int = 16) -> Iterable[tuple[object, Encoded]]:
     """(item, encoded) for items with ``.words``, shortest first (less padding); too-long items are skipped."""
-    order = sorted(items, key=lambda item: len(item.words))
-    for start in range(0, len(order), batch_size):
-        chunk = order[start:start + batch_size]
+    for chunk in batches_by_length(items, lambda item: len(item.words), batch_size):
         try:
             encoded = encoder.encode([list(item.words) for item in chunk], attentions=True)  # maps in the batch
         except InputTooLong:
@@ -373,11 +371,8 @@ def cached_report(encoder: Encoder) -> HeadReport | None:
 
 def stored_report(fingerprint: str) -> HeadReport | None:
     """The labels of the weights with this fingerprint from disk, without loading the model; None if not computed."""
-    for folder in (SHIPPED_DIR, CACHE_DIR):
-        report = _read(folder / cache_file_name(fingerprint), fingerprint)
-        if report is not None:
-            return report
-    return None
+    reports = (_read(path, fingerprint) for path in stored_files(cache_file_name(fingerprint), SHIPPED_DIR, CACHE_DIR))
+    return next((report for report in reports if report is not None), None)
 
 
 def compute_report(encoder: Encoder, progress: ProbingProgressCallback | None = None,
