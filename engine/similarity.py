@@ -1,6 +1,7 @@
 """The home page's demonstration: how similar is one word's vector in two different sentences?"""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,9 +30,10 @@ def find_word(words: list[str], target: str) -> list[int]:
 
 
 def cosine(a: np.ndarray, b: np.ndarray) -> float:
-    """Cosine similarity, 0.0 when either vector is all zeros (e.g. an unknown GloVe word)."""
+    """Cosine similarity; NaN when either vector is all zeros (an unknown GloVe word): a zero vector has no direction,
+    so there is nothing to compare, and the page says so rather than draw a 0."""
     norms = float(np.linalg.norm(a) * np.linalg.norm(b))
-    return float(a @ b / norms) if norms > 0 else 0.0
+    return float(a @ b / norms) if norms > 0 else math.nan
 
 
 def check_demo_input(first: str, second: str, word: str) -> tuple[list[str], list[str], int, int]:

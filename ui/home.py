@@ -1,6 +1,8 @@
 """Home page (the default page of app.py): what contextual embeddings are, and a live two-sentence demo."""
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -87,19 +89,23 @@ with st.spinner("Encoding both sentences…"):
                 hovertemplate="%{text}: cosine %{y:.3f}<extra>" + ENCODER_TITLES[name] + "</extra>",
             )
         )
-        rows += [{"encoder": ENCODER_TITLES[name], "layer": layer, "cosine": round(c, 3)}
+        rows += [{"encoder": ENCODER_TITLES[name], "layer": layer, "cosine": None if math.isnan(c) else round(c, 3)}
                  for layer, c in zip(result.layer_names, result.cosines)]
+        no_vector += [f"{name}:{layer}" for layer, c in zip(result.layer_names, result.cosines) if math.isnan(c)]
 
 figure.update_layout(
     xaxis={"title": "relative depth (0 = input layer, 1 = top layer)", "range": [-0.05, 1.05]},
-    yaxis={"title": "cosine of the two vectors", "range": [min([r["cosine"] for r in rows] + [0]) - 0.05, 1.05]},
+    yaxis={"title": "cosine of the two vectors",
+           "range": [min([r["cosine"] for r in rows if r["cosine"] is not None] + [0]) - 0.05, 1.05]},
     height=380, margin={"t": 20},
 )
 st.plotly_chart(figure, width="stretch")
-for name in no_vector:
-    st.info(f"**{ENCODER_TITLES[name]}** has no vector for “{escape_markdown(state['word'].strip())}”: the word is not "
-            "in its table, so there is nothing to compare (the BiLSTM reads zeros for it; ELMo builds it from its "
-            "characters). See *Inputs* for what each encoder reads.")
+for missing in no_vector:
+    name, _, layer = missing.partition(":")
+    where = f"its {layer} layer is zeros" if layer else "it has no vector"
+    st.info(f"**{ENCODER_TITLES[name]}**: {where} for “{escape_markdown(state['word'].strip())}” (the word is not in "
+            "GloVe's table), so there is no cosine to draw there. ELMo builds any word from its characters; see "
+            "*Inputs* for what each encoder reads.")
 st.markdown(
     ("The static line stays at **1.0**: GloVe cannot tell the two uses apart. " if not no_vector else "")
     + "Contextual encoders start near the input (their token layer is context-free too) and drift apart as layers "
