@@ -201,7 +201,7 @@ class ElmoEncoder(RecurrentEncoder):
         """How many UTF-8 bytes of a word the CNN reads; longer words are cut (the page says so)."""
         return self.model.char_cnn.max_chars - 2
 
-    def token_vectors(self, words: list[str], batch_size: int = 2048) -> np.ndarray:
+    def token_vectors(self, words: list[str], batch_size: int = 512) -> np.ndarray:
         """(n, dim) float32: each word's context-free vector from its characters alone (CNN, highway, projection),
         the input of the biLSTM. Any string has one: unknown, made-up and misspelt words included."""
         vectors = []
