@@ -19,9 +19,8 @@ st.markdown(
 )
 
 st.header("1 · One word: characters, pieces, or a table row")
-box, examples = st.columns([2, 3])
-box.text_input("Word", max_chars=MAX_WORD_CHARS, **state.widget("word"))
-for column, example in zip(examples.columns(len(EXAMPLE_WORDS)), EXAMPLE_WORDS):
+st.text_input("Word", max_chars=MAX_WORD_CHARS, **state.widget("word"))
+for column, example in zip(st.columns(len(EXAMPLE_WORDS)), EXAMPLE_WORDS):
     column.button(example, on_click=use_word, args=(example,), key=f"example:{example}")
 word = state["word"].strip()
 sentence = state["sentence"]

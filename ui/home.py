@@ -69,7 +69,7 @@ rows, figure, no_vector = [], go.Figure(), []
 with st.spinner("Encoding both sentences…"):
     for name, encoder in encoders.items():
         if not encoder.contextual and all(encoder.word_reading(state["word"]).unknown):
-            no_vector.append(name)  # a zero vector has no cosine: say so rather than draw one
+            no_vector.append((name, None))  # a zero vector has no cosine: say so rather than draw one
             continue
         try:
             result = word_similarity(encoder, sentence_a, sentence_b, i, j)
@@ -91,7 +91,7 @@ with st.spinner("Encoding both sentences…"):
         )
         rows += [{"encoder": ENCODER_TITLES[name], "layer": layer, "cosine": None if math.isnan(c) else round(c, 3)}
                  for layer, c in zip(result.layer_names, result.cosines)]
-        no_vector += [f"{name}:{layer}" for layer, c in zip(result.layer_names, result.cosines) if math.isnan(c)]
+        no_vector += [(name, layer) for layer, c in zip(result.layer_names, result.cosines) if math.isnan(c)]
 
 figure.update_layout(
     xaxis={"title": "relative depth (0 = input layer, 1 = top layer)", "range": [-0.05, 1.05]},
@@ -100,8 +100,7 @@ figure.update_layout(
     height=380, margin={"t": 20},
 )
 st.plotly_chart(figure, width="stretch")
-for missing in no_vector:
-    name, _, layer = missing.partition(":")
+for name, layer in no_vector:
     where = f"its {layer} layer is zeros" if layer else "it has no vector"
     st.info(f"**{ENCODER_TITLES[name]}**: {where} for “{escape_markdown(state['word'].strip())}” (the word is not in "
             "GloVe's table), so there is no cosine to draw there. ELMo builds any word from its characters; see "

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.decay.influence import layer_index
 from engine.encoders.base import Encoder
 
 
@@ -32,22 +33,17 @@ def shuffled_order(n_words: int, seed: int = 0) -> list[int]:
     return order
 
 
-def top_layer(encoder: Encoder) -> int:
-    """The index of the network's own top layer (not a mix of layers)."""
-    return max(i for i, name in enumerate(encoder.layer_names) if name not in encoder.mixed_layers)
-
-
 def order_change(encoder: Encoder, words: list[str], order: list[int], positions: bool = True) -> OrderChange:
     """How far word order moves each word's top-layer vector: the sentence against ``[words[i] for i in order]``."""
     shuffled = [words[i] for i in order]
     options = {} if positions else {"positions": False}
-    original, moved = (encoded.vectors[top_layer(encoder)] for encoded in encoder.encode([words, shuffled], **options))
+    top = layer_index(encoder)  # the network's own top layer, not a mix of layers
+    original, moved = (encoded.vectors[top] for encoded in encoder.encode([words, shuffled], **options))
     before, after = original[order], moved  # row j: the word at position j of the shuffled sentence, both times
     norms = np.linalg.norm(before, axis=1) * np.linalg.norm(after, axis=1)
     cosines = np.where(norms > 0, (before * after).sum(axis=1) / np.maximum(norms, 1e-12), 1.0)
     changes = np.maximum(1.0 - cosines, 0.0)  # rounding can put an unmoved word a hair above cosine 1
-    return OrderChange(encoder.name, positions, encoder.layer_names[top_layer(encoder)], float(changes.mean()),
-                       float(changes.max()))
+    return OrderChange(encoder.name, positions, encoder.layer_names[top], float(changes.mean()), float(changes.max()))
 
 
 def order_experiment(encoders: list[Encoder], words: list[str], seed: int = 0) -> list[OrderChange]:

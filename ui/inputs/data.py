@@ -1,8 +1,12 @@
 """Cached data of the Inputs page: the spelling space (built once per server) and the measured encode times."""
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
+from engine.inputs.order import OrderChange, order_experiment
+from engine.inputs.positions import cosine_by_offset, dot_by_offset, sinusoidal_positions
+from engine.inputs.scripts import pieces_per_script
 from engine.inputs.spelling import SpellingSpace, spelling_space
 from ui.common import available_encoders
 
@@ -18,3 +22,29 @@ def shared_spelling_space() -> SpellingSpace:
 def spelling_summary() -> tuple[float, float]:
     """(ELMo, GloVe): how often a word's nearest neighbour is spelt within two edits of it."""
     return shared_spelling_space().summary()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def order_changes(words: tuple[str, ...]) -> list[OrderChange]:
+    """The word-order experiment on one sentence (two encodings per encoder): once per sentence, not per rerun."""
+    return order_experiment(list(available_encoders().values()), list(words), seed=0)
+
+
+@st.cache_data(show_spinner=False)
+def sinusoid_curve(dim: int, max_offset: int) -> np.ndarray:
+    """Mean dot product of two sinusoidal positions against their offset, over 512 positions."""
+    return dot_by_offset(sinusoidal_positions(512, dim), max_offset)
+
+
+@st.cache_data(show_spinner=False)
+def learned_curve(fingerprint: str, max_offset: int) -> np.ndarray:
+    """Mean cosine of two of BERT's learned positions against their offset (``fingerprint`` keys its weights)."""
+    model = next(e for e in available_encoders().values() if e.position_embeddings_optional)
+    return cosine_by_offset(model.position_embeddings(), max_offset)
+
+
+@st.cache_data(show_spinner=False)
+def script_counts(fingerprint: str) -> dict[str, int]:
+    """Single-character pieces per script in the WordPiece vocabulary (``fingerprint`` keys the model)."""
+    model = next(e for e in available_encoders().values() if e.reads_wordpieces)
+    return pieces_per_script(model.vocabulary())

@@ -9,7 +9,7 @@ from ui.page_state import Field, PageState
 MAX_WORD_CHARS = 60
 MAX_SENTENCE_CHARS = 1000
 DEFAULT_SENTENCE = "The riverbank was unbelievably muddy after the storm, so we walked along the road instead."
-EXAMPLE_WORDS = ("bank", "recieve", "blorf", "unbelievably", "銀行")
+EXAMPLE_WORDS = ("bank", "recieve", "blorf", "riverbank", "銀行")
 
 STATE = PageState("inputs", {
     "word": Field("bank", parse=lambda text: text[:MAX_WORD_CHARS]),

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from engine.inputs.order import order_experiment
-from engine.inputs.positions import cosine_by_offset, dot_by_offset, sinusoidal_positions
+from engine.inputs.positions import sinusoidal_positions
 from engine.inputs.timing import LENGTHS, time_encoding
 from engine.tokenize import tokenize
 from ui.common import ENCODER_TITLES, available_encoders, escape_markdown
+from ui.inputs.data import learned_curve, order_changes, sinusoid_curve
 from ui.inputs.figures import by_offset, input_sum, order_change, position_heatmap, timing_chart
 from ui.inputs.state import STATE
 
@@ -33,7 +33,7 @@ def positions() -> None:
     fixed.latex(r"PE_{p,\,2i} = \sin\!\left(\frac{p}{10000^{2i/d}}\right),\quad "
                 r"PE_{p,\,2i+1} = \cos\!\left(\frac{p}{10000^{2i/d}}\right)")
     fixed.plotly_chart(position_heatmap(table, f"Sinusoids, d = {dim}", "value"), width="stretch")
-    fixed.plotly_chart(by_offset(dot_by_offset(sinusoidal_positions(512, dim), MAX_OFFSET),
+    fixed.plotly_chart(by_offset(sinusoid_curve(dim, MAX_OFFSET),
                                  "Dot product of two positions", "mean dot product"), width="stretch")
     if bert is None:
         learned.info("BERT is unavailable (see the sidebar), so its learned positions cannot be shown.")
@@ -43,7 +43,7 @@ def positions() -> None:
                      f"{len(table)} positions in pre-training, like a word embedding for places.")
     learned.plotly_chart(position_heatmap(table[:SHOWN_POSITIONS], "BERT's learned positions", "value"),
                          width="stretch")
-    learned.plotly_chart(by_offset(cosine_by_offset(table, MAX_OFFSET), "Cosine of two learned positions",
+    learned.plotly_chart(by_offset(learned_curve(bert.fingerprint(), MAX_OFFSET), "Cosine of two learned positions",
                                    "mean cosine"), width="stretch")
     st.caption("Both tables make near positions alike and far ones less so, which is what lets attention tell "
                "neighbours from distant words; the sinusoids are fixed by a formula, BERT's are weights it learned.")
@@ -72,7 +72,7 @@ def order(sentence: str) -> None:
     if len(words) < 2:
         st.info("The order experiment needs a sentence of two words or more.")
         return
-    results = order_experiment(list(available_encoders().values()), words, seed=0)
+    results = order_changes(tuple(words))
     rows = [{"encoder": r.encoder, "label": ENCODER_TITLES[r.encoder] + ("" if r.positions else " without positions"),
              "change": r.change, "largest": r.largest, "layer": r.layer} for r in results]
     st.plotly_chart(order_change(rows), width="stretch")

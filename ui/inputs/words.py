@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from engine.inputs.scripts import CJK_UNIFIED, pieces_per_script
+from engine.inputs.scripts import CJK_UNIFIED
 from engine.inputs.sizes import encoder_sizes
 from engine.inputs.spelling import CLOSE_SPELLING, nearest_words
 from engine.tokenize import tokenize
 from ui.common import ENCODER_TITLES, available_encoders, escape_markdown
-from ui.inputs.data import shared_spelling_space, spelling_summary
+from ui.inputs.data import script_counts, shared_spelling_space, spelling_summary
 
 
 def characters(word: str) -> None:
@@ -92,7 +92,7 @@ def wordpieces(sentence: str) -> None:
     second.metric("WordPiece pieces", len(rows))
     third.metric("[UNK] pieces", f"{unknown} ({unknown / len(rows):.0%})")
     st.dataframe(pd.DataFrame(rows), hide_index=True, height=min(36 * (len(rows) + 1), 400))
-    counts = pieces_per_script(bert.vocabulary())
+    counts = script_counts(bert.fingerprint())
     st.caption(
         f"The vocabulary has {bert.vocabulary_size:,} pieces, learnt from lower-cased English text, so any English "
         "word can be spelt from them and English never needs [UNK]. The notes' \"ease of Asian languages\" is about a "
