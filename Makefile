@@ -16,9 +16,10 @@ test: $(VENV)/.requirements-test
 test-fast: $(VENV)/.requirements-test
 	$(PYTHON) -m pytest -m "not browser and not slow"
 
+# Every figure against its floor, a minimal Streamlit app, in one run; BENCH_ARGS="--only find" runs one section.
 bench: $(VENV)/.requirements-test
 	bash tests/install_browser.sh
-	$(PYTHON) -m benchmarks.bench
+	$(PYTHON) -m benchmarks.bench $(BENCH_ARGS)
 
 # 20 headless browser sessions on every page for 60 s, on loopback; stops by itself.
 load-test: $(VENV)/.requirements-test

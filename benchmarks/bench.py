@@ -1,17 +1,30 @@
-"""``make bench``: how fast and how small the app is on this machine, measured in one run of a few minutes.
+"""``make bench``: how fast and how small the app is on this machine, each figure against its floor, in one run.
+
+Absolute times on shared machines drift (1.5x between machines, and with the load of the moment), so every browser
+figure is compared with the same step of a minimal Streamlit app (``benchmarks/floor_app.py``: a title, a slider and
+one Plotly chart) measured in the same run, and the ratio is what the targets hold:
 
 1. Encoding throughput of every encoder on 1,000 bundled sentences; BERT also against its bare transformers forward.
 2. A naive baseline: a fresh ``python -c`` process running ``umap.UMAP().fit_transform`` on the bank preset's points.
-3. Server A (real ``streamlit run``, headless Chromium): cold start until the home page's title is drawn, every page
-   with every encoder, then warm interactions (median and p95); its process tree's peak RSS, sampled every 100 ms.
-4. Server B, fresh: the first Word-in-context view (``?word=bank``) until its maps are drawn; and, for scale, the
-   same measurement of a minimal Streamlit page holding one small Plotly chart (Streamlit's own floor here).
+3. Cold start (process start until the first paint: the home page's title / the floor's title) and the first view
+   on a fresh server (``/Word_in_context?word=bank`` until its maps are drawn / the floor's chart), app and floor
+   alternately, ``COLD_REPEATS`` times each.
+4. One server for the rest, its process tree's RSS sampled every 100 ms throughout: the home page, a tour of every
+   page, the warm interactions (from the key or pointer event until the app is idle again; the floor's slider rerun
+   timed before and after them), and Find contexts (40 and 300 corpus sentences: from the click until the first
+   maps, until every shown map is UMAP, and until everything, other layers and measures, has filled in).
+
+Every server is started through ``benchmarks.timed_server`` (real ``streamlit run``, each script run's start and end
+reported), so each step also splits into the server's script time and the rest: the websocket, Streamlit's front end
+and Plotly drawing in Chromium.
 
 Prints a table and writes it to ``benchmarks/results.md`` and ``benchmarks/results.json`` with the machine.
-A step that cannot run (a page missing, a widget renamed) is reported as n/a with the reason; the others go on.
+``--only cold,warm,find`` runs some sections (``throughput``, ``cold``, ``warm``, ``find``; the tour and memory run
+with ``warm``). A step that cannot run (a page missing, a widget renamed) is reported as n/a with the reason.
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -38,13 +51,14 @@ from benchmarks.browser_timing import (
     time_rerun,
     type_text,
     wait_idle,
+    widget,
 )
 from benchmarks.memory import PeakMemory
 from benchmarks.throughput import all_throughputs, bundled_sentences
+from benchmarks.timed_server import TimedServer
 from tests.browser import (
     CHROMIUM,
     CHROMIUM_FLAGS,
-    StreamlitServer,
     browser_unavailable_reason,
     exceptions_on,
     open_page,
@@ -53,18 +67,17 @@ from tests.browser import (
 from ui.serving import tune_for_serving
 
 HERE = Path(__file__).resolve().parent
+FLOOR_APP = HERE / "floor_app.py"
 HOME_TITLE = 'h1:has-text("Contextual Embeddings Explorer")'
+FLOOR_TITLE = 'h1:has-text("Floor")'
 WIC_URL = "/Word_in_context?word=bank"
 LIVE_WIC_URL = "/Word_in_context?word=line"  # not a preset: 40 corpus sentences, encoded and mapped live
-FLOOR_APP = """import plotly.graph_objects as go
-import streamlit as st
-
-st.title("Floor")
-st.plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3], y=[1, 3, 2], mode="markers")))
-"""
 WAIT = 300.0  # seconds: generous, for a crowded machine
+COLD_REPEATS = 3
 REPEATS = 8
 SENTENCE_REPEATS = 5  # each new sentence is computed from scratch
+FIND_40 = ["point", "run", "head"]  # no preset, >= 40 corpus sentences each, not searched before in the run
+FIND_300 = ["time", "way", "man"]  # >= 300 corpus sentences each
 NEW_SENTENCES = [
     "The old fisherman mended his nets while the children played on the shore.",
     "A committee of experts reviewed the proposal before the vote on Tuesday.",
@@ -79,11 +92,13 @@ NEW_SENTENCES = [
 ]
 BASELINE_SCRIPT = ("import sys, numpy, umap\n"
                    "for points in numpy.load(sys.argv[1]).values(): umap.UMAP().fit_transform(points)")
+SECTIONS = ("throughput", "cold", "warm", "find")
 
 
 @dataclass
 class Row:
-    """One line of the results table: a value in s, ms (median, with p95), sentences/s, x or MB; or why it is n/a."""
+    """One line of the results table: a median in s or ms (with p95 for ms), sentences/s, x or MB; its floor and
+    ratio when it has one; the server's share; or why it is n/a."""
 
     name: str
     value: float | None = None
@@ -93,19 +108,51 @@ class Row:
     met: bool | None = None
     note: str = ""
     samples: list[float] = field(default_factory=list)
+    floor: float | None = None  # the same step of the floor app, same unit, median of the same run
+    limit: float | None = None  # the target ratio to the floor (value / floor <= limit), or the target value
+    server: float | None = None  # median seconds (or ms) of that step spent in the server's script runs
+
+    @property
+    def ratio(self) -> float | None:
+        return self.value / self.floor if self.value is not None and self.floor else None
+
+    def judge(self) -> "Row":
+        if self.limit is not None and self.value is not None:
+            self.met = (self.ratio if self.floor else self.value) <= self.limit
+        return self
+
+    def number(self, value: float | None) -> str:
+        if value is None:
+            return ""
+        if self.unit == "ms":
+            return f"{value:.0f} ms"
+        if self.unit == "x":
+            return f"{value:.2f}x"
+        return f"{value:.2f} s" if self.unit == "s" else f"{value:,.0f} {self.unit}"
 
     def shown(self) -> str:
         if self.value is None:
             return "n/a"
-        if self.unit == "ms":
-            return f"{self.value:.0f} ms (p95 {self.p95:.0f} ms)"
-        if self.unit == "x":
-            return f"{self.value:.2f}x"
-        return f"{self.value:.2f} s" if self.unit == "s" else f"{self.value:,.0f} {self.unit}"
+        text = self.number(self.value)
+        if self.p95 is not None:
+            text += f" (p95 {self.number(self.p95)})"
+        return text + (f" [{len(self.samples)}x]" if len(self.samples) > 1 else "")
+
+    def split(self) -> str:
+        """The server's script time and the rest (transfer, Streamlit's front end, the browser)."""
+        if self.server is None or self.value is None:
+            return ""
+        return f"{self.number(self.server)} / {self.number(max(0.0, self.value - self.server))}"
 
     def print(self) -> "Row":
-        print(f"  {self.name}: {self.shown()}  {self.note}", flush=True)
+        floor = f"  floor {self.number(self.floor)}, ratio {self.ratio:.2f}" if self.ratio else ""
+        split = f"  server/rest {self.split()}" if self.split() else ""
+        print(f"  {self.name}: {self.shown()}{floor}{split}  {self.note}", flush=True)
         return self
+
+
+def median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
 
 
 def failure(error: BaseException, page=None, name: str = "") -> str:
@@ -121,25 +168,12 @@ def failure(error: BaseException, page=None, name: str = "") -> str:
     return note
 
 
-def measured(name: str, measure, target: str = "", limit: float | None = None, page=None) -> Row:
+def measured(name: str, measure, page=None) -> Row:
     """A row in seconds from ``measure() -> (seconds, note)``; n/a with the reason when it raises."""
-    row = Row(name, target=target)
+    row = Row(name)
     try:
         row.value, row.note = measure()
-        row.met = None if limit is None else row.value < limit
     except Exception as error:  # noqa: BLE001 - one failed step must not stop the benchmark
-        row.note = failure(error, page, name)
-    return row.print()
-
-
-def repeated(name: str, page, actions, target: str = "median < 300 ms") -> Row:
-    """Median and p95 of the time from each action until the app is idle again."""
-    row = Row(name, unit="ms", target=target)
-    try:
-        row.samples = [1000 * time_rerun(page, action) for action in actions]
-        row.value, row.p95 = statistics.median(row.samples), float(np.percentile(row.samples, 95))
-        row.met, row.note = row.value < 300, f"{len(row.samples)} repeats"
-    except Exception as error:  # noqa: BLE001
         row.note = failure(error, page, name)
     return row.print()
 
@@ -173,6 +207,19 @@ def throughput_rows() -> tuple[list[Row], int]:
     for row in rows:
         row.print()
     return rows, len(results)
+
+
+def encoder_count() -> int:
+    import engine
+
+    count = 0
+    for name in engine.ENCODER_NAMES:
+        try:
+            engine.load_encoder(name)
+            count += 1
+        except engine.EncoderUnavailable:
+            pass
+    return count
 
 
 def bank_points() -> dict[str, np.ndarray]:
@@ -210,7 +257,7 @@ def naive_umap() -> tuple[float, str]:
     return seconds, f"{len(points)} fits ({sizes}): import, numba compilation, fit"
 
 
-# --- 3: server A ---------------------------------------------------------------------------------------------------
+# --- 3: cold start and first view, app and floor alternately ---------------------------------------------------------
 
 def open_url(browser, url: str):
     """A fresh browser context on ``url``, with generous timeouts (a crowded machine loads slowly)."""
@@ -221,17 +268,88 @@ def open_url(browser, url: str):
     return page
 
 
-def visit_every_page(browser, server: StreamlitServer, memory: PeakMemory, n_encoders: int) -> tuple[float, str]:
-    """Word in context (a preset, then corpus sentences encoded live; every encoder at once, until every map is
-    UMAP), Distance decay with each encoder, Attention heads."""
+@dataclass
+class Timed:
+    """One timed sample: its seconds and how many of them the server spent in script runs."""
+
+    seconds: float
+    server: float
+
+
+def cold_start(browser, script: Path, ready: str) -> Timed:
+    """Process start until ``ready`` is drawn in a fresh browser context; server share: until the server answers
+    (Streamlit's own start-up) plus the first script run up to the paint."""
+    start = time.monotonic()
+    server = TimedServer(script=script)
+    healthy = time.monotonic()
+    try:
+        page = open_url(browser, server.url)
+        page.wait_for_selector(ready, state="visible")
+        painted = time.monotonic()
+        page.context.close()
+        run = server.first_run(healthy)
+        script_s = max(0.0, min(run[1], painted) - run[0]) if run else 0.0
+        return Timed(painted - start, healthy - start + script_s)
+    finally:
+        server.stop()
+
+
+def first_view(browser, script: Path, path: str, condition: str) -> Timed:
+    """A fresh server no one has visited: opening ``path`` until ``condition`` holds."""
+    server = TimedServer(script=script)
+    try:
+        page = open_page(browser, "about:blank").page
+        start = time.monotonic()
+        page.goto(server.url + path, timeout=WAIT * 1000)
+        page.wait_for_function(condition, timeout=WAIT * 1000, polling=50)
+        done = time.monotonic()
+        page.context.close()
+        return Timed(done - start, server.script_seconds(start, done))
+    finally:
+        server.stop()
+
+
+def timed_row(name: str, samples: list[Timed], floor: list[Timed], limit: float, note: str) -> Row:
+    row = Row(name, median([s.seconds for s in samples]), samples=[s.seconds for s in samples],
+              floor=median([s.seconds for s in floor]), limit=limit, target=f"<= {limit}x the floor",
+              server=median([s.server for s in samples]), note=note)
+    if floor:
+        row.note += (f"; floor: {row.number(row.floor)}, of which the server "
+                     f"{row.number(median([s.server for s in floor]))}")
+    return row.judge().print()
+
+
+def cold_and_first(browser, n_encoders: int) -> list[Row]:
+    """Cold start and the first Word-in-context view against the floor app, alternately, ``COLD_REPEATS`` times."""
+    names = ["Cold start: process start to the home page's title drawn",
+             "First Word-in-context view (?word=bank), fresh server, until its maps are drawn"]
+    samples: dict[str, list[Timed]] = {"cold": [], "floor cold": [], "first": [], "floor first": []}
+    try:
+        for _ in range(COLD_REPEATS):
+            samples["floor cold"].append(cold_start(browser, FLOOR_APP, FLOOR_TITLE))
+            samples["cold"].append(cold_start(browser, HERE.parent / "app.py", HOME_TITLE))
+            samples["floor first"].append(first_view(browser, FLOOR_APP, "", maps_drawn(1)))
+            samples["first"].append(first_view(browser, HERE.parent / "app.py", WIC_URL, maps_drawn(n_encoders)))
+    except Exception as error:  # noqa: BLE001
+        return [Row(name, note=failure(error)).print() for name in names]
+    return [
+        timed_row(names[0], samples["cold"], samples["floor cold"], 1.3,
+                  "server: until it answers + the first script run until the paint; floor: the same for a title"),
+        timed_row(names[1], samples["first"], samples["floor first"], 1.4,
+                  f"{n_encoders} maps with points (the preset's UMAP maps are precomputed); floor: a page with one "
+                  "small Plotly chart"),
+    ]
+
+
+# --- 4: one server for the tour, the warm interactions, Find contexts and memory -------------------------------------
+
+def visit_every_page(browser, server: TimedServer, memory: PeakMemory, n_encoders: int) -> tuple[float, str]:
+    """Word in context (a preset), Distance decay with each encoder, Attention heads, Inputs, then Word in context
+    with corpus sentences encoded live (every encoder at once, until every map is UMAP)."""
     start, page, encoders = time.monotonic(), None, []
     try:
         memory.step = "Word in context"
         page = open_url(browser, server.url + WIC_URL)
-        page.wait_for_function(maps_drawn(n_encoders, umap=True), timeout=WAIT * 1000, polling=500)
-        page.context.close()
-        memory.step = "Word in context, live"
-        page = open_url(browser, server.url + LIVE_WIC_URL)
         page.wait_for_function(maps_drawn(n_encoders, umap=True), timeout=WAIT * 1000, polling=500)
         page.context.close()
         memory.step = "Distance decay"
@@ -246,14 +364,64 @@ def visit_every_page(browser, server: StreamlitServer, memory: PeakMemory, n_enc
         page = open_url(browser, f"{server.url}/Attention_heads")
         wait_idle(page, WAIT)
         page.context.close()
+        memory.step = "Inputs"
+        page = open_url(browser, f"{server.url}/Inputs?word=bank")
+        wait_idle(page, WAIT, quiet=1.5)
+        page.context.close()
+        memory.step = "Word in context, live"
+        page = open_url(browser, server.url + LIVE_WIC_URL)
+        page.wait_for_function(maps_drawn(n_encoders, umap=True), timeout=WAIT * 1000, polling=500)
+        wait_idle(page, WAIT, quiet=1.5)
+        page.context.close()
     except Exception as error:  # noqa: BLE001 - reported with the page's screenshot
         raise RuntimeError(f"{memory.step}: {failure(error, page, 'visit ' + memory.step)}") from error
     return time.monotonic() - start, f"Distance decay with {', '.join(encoders)}"
 
 
-def change_layer(browser, server: StreamlitServer, n_encoders: int) -> Row:
-    name, page = "Warm: change layer (Word in context slider)", None
-    try:
+def reruns(server: TimedServer, page, actions) -> list[Timed]:
+    """Each action timed from its input event until the app is idle again, with the server's script time."""
+    samples = []
+    for action in actions:
+        since = time.monotonic()
+        seconds = time_rerun(page, action)
+        samples.append(Timed(seconds * 1000, server.script_seconds(since, time.monotonic()) * 1000))
+    return samples
+
+
+def warm_row(name: str, samples: list[Timed], floor: list[Timed], limit: float = 2.0) -> Row:
+    values = [s.seconds for s in samples]
+    row = Row(name, median(values), "ms", float(np.percentile(values, 95)), f"<= {limit}x the floor",
+              samples=values, floor=median([s.seconds for s in floor]), limit=limit,
+              server=median([s.server for s in samples]))
+    return row.judge().print()
+
+
+def floor_reruns(browser, floor: TimedServer) -> list[Timed]:
+    page = open_url(browser, floor.url)
+    page.wait_for_function(maps_drawn(1), timeout=WAIT * 1000, polling=100)
+    wait_idle(page)
+    keys = ["ArrowLeft", "ArrowRight"] * (REPEATS // 2)
+    samples = reruns(floor, page, [lambda key=key: step_slider(page, "Points", key) for key in keys])
+    page.context.close()
+    return samples
+
+
+def warm_interactions(browser, server: TimedServer, floor: list[Timed], n_encoders: int) -> list[Row]:
+    """Change layer (Word in context), change encoder and new sentence (Distance decay), new sentence and change
+    head (Attention heads): each against the floor's slider rerun."""
+    rows = []
+
+    def attempt(names: list[str], prepare, measure) -> None:
+        page = None
+        try:
+            page = prepare()
+            for name, samples in zip(names, measure(page)):
+                rows.append(warm_row(name, samples, floor))
+            page.context.close()
+        except Exception as error:  # noqa: BLE001
+            rows.extend(Row(name, unit="ms", note=failure(error, page, name)).print() for name in names)
+
+    def word_in_context():
         page = open_url(browser, server.url + WIC_URL)
         page.wait_for_function(maps_drawn(n_encoders, umap=True), timeout=WAIT * 1000, polling=500)
         wait_idle(page)
@@ -261,17 +429,13 @@ def change_layer(browser, server: StreamlitServer, n_encoders: int) -> Row:
             time_rerun(page, lambda key=key: step_slider(page, "Layer", key), timeout=WAIT)
             page.wait_for_function(maps_drawn(n_encoders, umap=True), timeout=WAIT * 1000, polling=500)
             wait_idle(page)
-    except Exception as error:  # noqa: BLE001
-        return Row(name, note=failure(error, page, name)).print()
-    keys = ["ArrowLeft", "ArrowRight"] * (REPEATS // 2)
-    row = repeated(name, page, [lambda key=key: step_slider(page, "Layer", key) for key in keys])
-    page.context.close()
-    return row
+        return page
 
+    def layer_changes(page):
+        keys = ["ArrowLeft", "ArrowRight"] * (REPEATS // 2)
+        return [reruns(server, page, [lambda key=key: step_slider(page, "Layer", key) for key in keys])]
 
-def decay_interactions(browser, server: StreamlitServer) -> list[Row]:
-    names, page = ["Warm: change encoder (Distance decay)", "Warm: new sentence (Distance decay)"], None
-    try:
+    def distance_decay():
         page = open_url(browser, f"{server.url}/Distance_decay")
         wait_idle(page, WAIT)
         options = radio_options(page, "Encoder")
@@ -280,147 +444,230 @@ def decay_interactions(browser, server: StreamlitServer) -> list[Row]:
         for option in options:  # each encoder's view computed once, untimed
             click_radio(page, "Encoder", option)
             wait_idle(page, WAIT)
-    except Exception as error:  # noqa: BLE001
-        return [Row(name, note=failure(error, page, name)).print() for name in names]
-    encoders = [options[i % len(options)] for i in range(REPEATS)]
-    rows = [repeated(names[0], page, [lambda o=o: click_radio(page, "Encoder", o) for o in encoders]),
-            repeated(names[1], page, [lambda s=s: type_text(page, "Sentence", s)
+        page.encoders = options
+        return page
+
+    def decay_changes(page):
+        encoders = [page.encoders[i % len(page.encoders)] for i in range(REPEATS)]
+        return [reruns(server, page, [lambda o=o: click_radio(page, "Encoder", o) for o in encoders]),
+                reruns(server, page, [lambda s=s: type_text(page, "Sentence", s)
                                       for s in NEW_SENTENCES[:SENTENCE_REPEATS]])]
-    page.context.close()
+
+    def attention_heads():
+        page = open_url(browser, f"{server.url}/Attention_heads")
+        wait_idle(page, WAIT)
+        return page
+
+    def heads_changes(page):
+        sentences = reruns(server, page, [lambda s=s: type_text(page, "Sentence", s)
+                                          for s in NEW_SENTENCES[-SENTENCE_REPEATS:]])
+        heads = []
+        for _ in range(REPEATS):  # the list opened untimed, then the next head chosen: its key-down to idle
+            box = widget(page, "stSelectbox", "Head").locator("input").first
+            box.click()
+            page.locator('[role="option"]').first.wait_for(state="visible")
+            heads += reruns(server, page, [lambda box=box: (box.press("ArrowDown"), box.press("Enter"))])
+            wait_idle(page, WAIT)
+        return [sentences, heads]
+
+    attempt(["Warm: change layer (Word in context slider)"], word_in_context, layer_changes)
+    attempt(["Warm: change encoder (Distance decay)", "Warm: new sentence (Distance decay)"], distance_decay,
+            decay_changes)
+    attempt(["Warm: new sentence (Attention heads)", "Warm: change head (Attention heads)"], attention_heads,
+            heads_changes)
     return rows
 
 
-def attention_sentence(browser, server: StreamlitServer) -> Row:
-    name, page = "Warm: new sentence (Attention heads)", None
-    try:
-        page = open_url(browser, f"{server.url}/Attention_heads")
-        wait_idle(page, WAIT)
-    except Exception as error:  # noqa: BLE001
-        return Row(name, note=failure(error, page, name)).print()
-    row = repeated(name, page, [lambda s=s: type_text(page, "Sentence", s) for s in NEW_SENTENCES[-SENTENCE_REPEATS:]])
-    page.context.close()
-    return row
+# The Find-contexts maps: the main chart holds other data than before the click (``window.__before``, the chart's
+# data array then: the previous view's maps stay on screen until the new ones replace them), ``n`` maps hold points,
+# and (``umap``) none of them is a PCA stand-in.
+MAIN_CHART = """() => document.querySelector('[data-testid="stMain"] .js-plotly-plot')"""
+FIND_STATE = """() => {
+  const chart = (%s)();
+  const ours = !!(chart && chart.data && chart.data.length && chart.data !== window.__before);
+  const app = document.querySelector('[data-testid="stApp"]');
+  return [performance.now(), ours && (%s)(), ours && (%s)(),
+          document.querySelectorAll('[data-testid="stProgress"], [data-testid="stStatusWidget"]').length,
+          app ? app.getAttribute('data-test-script-state') : null];
+}"""
 
 
-def server_a(browser, n_encoders: int) -> list[Row]:
-    """Cold start, the home page complete, every page with every encoder, warm interactions; peak memory throughout."""
-    name = "Cold start: `streamlit run` to the home page's title drawn"
-    start = time.monotonic()
-    try:
-        server = StreamlitServer()
-        page = open_url(browser, server.url)
-        page.wait_for_selector(HOME_TITLE, state="visible")
-    except Exception as error:  # noqa: BLE001
-        return [Row(name, note=failure(error)).print()]
-    rows = [Row(name, time.monotonic() - start, target="< 3 s", note="from process start, headless Chromium").print()]
-    rows[0].met = rows[0].value < 3
+def find_contexts(page, server: TimedServer, word: str, n: int, n_encoders: int) -> dict[str, float]:
+    """Type the word, set How many, then time the Find-contexts click: until the first maps of the new sentences
+    are drawn (any method), until every shown map is UMAP, and until the page is complete (no progress shown, the
+    app idle for 1.5 s)."""
+    box = page.get_by_label("Target word")
+    box.fill(word)
+    box.press("Enter")
+    wait_idle(page, WAIT)
+    sentences = page.locator('[data-testid="stExpander"]').filter(has_text="one per line").first
+    count = sentences.get_by_label("How many")
+    if not count.is_visible():
+        sentences.locator("summary").first.click()
+    count.fill(str(n))
+    count.press("Enter")
+    wait_idle(page, WAIT)
+    drawn = maps_drawn(n_encoders).removeprefix("() => ")
+    umap = maps_drawn(n_encoders, umap=True).removeprefix("() => ")
+    state = FIND_STATE % (MAIN_CHART, f"() => {drawn}", f"() => {umap}")
+    page.evaluate(f"() => {{ const chart = ({MAIN_CHART})(); window.__before = chart ? chart.data : undefined; }}")
+    button = page.get_by_role("button", name=re.compile("^Find contexts"))
+    since = time.monotonic()
+    clicked = page.evaluate("() => performance.now()")
+    button.click()
+    times: dict[str, float] = {}
+    quiet_since = None
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        now, first, all_umap, busy, run_state = page.evaluate(state)
+        if first and "first maps" not in times:
+            times["first maps"] = (now - clicked) / 1000
+        if all_umap and "UMAP maps" not in times:
+            times["UMAP maps"] = (now - clicked) / 1000
+        idle = all_umap and not busy and run_state == "notRunning"
+        quiet_since = (quiet_since or now) if idle else None
+        if quiet_since is not None and now - quiet_since >= 1500:
+            times["complete"] = (quiet_since - clicked) / 1000
+            break
+        time.sleep(0.05)
+    else:
+        raise TimeoutError(f"Find contexts for {word!r} did not complete; reached: {sorted(times)}")
+    times["server"] = server.script_seconds(since, since + times["complete"])
+    return times
+
+
+def find_rows(browser, server: TimedServer, memory: PeakMemory, n_encoders: int) -> list[Row]:
+    """Find contexts on a warm server, 40 then 300 sentences, a word not searched before each time."""
+    rows, page = [], None
+    for n, words, limits in ((40, FIND_40, (3.0, None, None)), (300, FIND_300, (10.0, None, None))):
+        names = [f"Find contexts, {n} sentences: click to the first maps",
+                 f"Find contexts, {n} sentences: click to every shown map UMAP",
+                 f"Find contexts, {n} sentences: click to complete (every layer, measures)"]
+        samples: list[dict[str, float]] = []
+        try:
+            memory.step = f"Find contexts {n}"
+            page = open_url(browser, server.url + WIC_URL)
+            page.wait_for_function(maps_drawn(n_encoders, umap=True), timeout=WAIT * 1000, polling=500)
+            wait_idle(page, WAIT)
+            for word in words:
+                samples.append(find_contexts(page, server, word, n, n_encoders))
+                print(f"    {word}: " + ", ".join(f"{k} {v:.2f} s" for k, v in samples[-1].items()), flush=True)
+            page.context.close()
+        except Exception as error:  # noqa: BLE001
+            rows += [Row(name, note=failure(error, page, name)).print() for name in names]
+            continue
+        for name, key, limit in zip(names, ("first maps", "UMAP maps", "complete"), limits):
+            values = [s[key] for s in samples]
+            row = Row(name, median(values), samples=values, limit=limit, note=", ".join(words),
+                      target=f"<= {limit:g} s" if limit else "")
+            if key == "complete":
+                row.server = median([s["server"] for s in samples])
+            rows.append(row.judge().print())
+    return rows
+
+
+def server_rows(browser, n_encoders: int, sections: set[str]) -> list[Row]:
+    """Home, the tour, warm interactions against the floor's rerun, Find contexts; peak memory throughout."""
+    rows: list[Row] = []
+    server = TimedServer()
     memory = PeakMemory(server.process.pid)
-
-    def home_complete() -> tuple[float, str]:
-        page.wait_for_selector(".js-plotly-plot")
-        return time.monotonic() - start, "from process start; the models load after the first paint"
-
+    floor = TimedServer(script=FLOOR_APP) if "warm" in sections else None
+    tour_peak, tour_step = 0, ""
     try:
         memory.step = "Home"
-        rows.append(measured("Home page complete (demo chart, every encoder)", home_complete, page=page))
+        start = time.monotonic()
+        page = open_url(browser, server.url)
+
+        def home_complete() -> tuple[float, str]:
+            page.wait_for_selector(".js-plotly-plot")
+            return time.monotonic() - start, "from opening the URL on a fresh server; the models load after the paint"
+
+        rows.append(measured("Home page complete (demo chart, every encoder)", home_complete, page))
         page.context.close()
-        rows.append(measured("Visit every page with every encoder",
-                             lambda: visit_every_page(browser, server, memory, n_encoders)))
-        memory.step = "warm interactions"
-        rows.append(change_layer(browser, server, n_encoders))
-        rows += decay_interactions(browser, server)
-        rows.append(attention_sentence(browser, server))
+        if "warm" in sections:
+            rows.append(measured("Visit every page with every encoder",
+                                 lambda: visit_every_page(browser, server, memory, n_encoders)))
+            memory.step = "warm interactions"
+            floor_samples = floor_reruns(browser, floor)
+            warm = warm_interactions(browser, server, floor_samples, n_encoders)
+            floor_samples += floor_reruns(browser, floor)
+            values = [s.seconds for s in floor_samples]
+            floor_row = Row("Floor: the minimal app's warm rerun on a slider change", median(values), "ms",
+                            float(np.percentile(values, 95)), samples=values,
+                            server=median([s.server for s in floor_samples]),
+                            note="timed before and after the app's warm interactions")
+            rows.append(floor_row.print())
+            for row in warm:  # against every floor sample of the run, before and after
+                if row.value is not None:
+                    row.floor = floor_row.value
+                    row.judge()
+            rows += warm
+        tour_peak, tour_step = memory.peak, memory.peak_step
+        if "find" in sections:
+            rows += find_rows(browser, server, memory, n_encoders)
     finally:
         memory.stop()
         server.stop()
-    peak = memory.peak / 2**20
-    note = f"sampled every 100 ms from the first paint to the end; peak during: {memory.peak_step}"
-    rows.append(Row("Peak server memory (RSS of the process tree)", peak, "MB", target="<= 690 MB", met=peak <= 690,
-                    note=note).print())
+        if floor:
+            floor.stop()
+    if "warm" in sections:
+        rows.append(Row("Peak server memory through the tour and the warm interactions", tour_peak / 2**20, "MB",
+                        target="<= 690 MB", met=tour_peak / 2**20 <= 690,
+                        note="RSS of the process tree every 100 ms: home, every page (Inputs and a live 40-sentence "
+                             f"Word-in-context view included), warm interactions; peak during: {tour_step}").print())
+    if "find" in sections:
+        peak = memory.peak / 2**20
+        rows.append(Row("Peak server memory, Find contexts of 40 and 300 sentences included", peak, "MB",
+                        target="<= 690 MB", met=peak <= 690, note=f"peak during: {memory.peak_step}").print())
     return rows
-
-
-# --- 4: server B -----------------------------------------------------------------------------------------------------
-
-def first_word_in_context(browser, n_encoders: int, naive: Row) -> list[Row]:
-    """A fresh server, no visit yet: opening the bank view until its maps are drawn, then until all are UMAP."""
-    names = ["First Word-in-context view, fresh server", "... until every map is UMAP (PCA shown meanwhile)"]
-    try:
-        server = StreamlitServer()
-    except Exception as error:  # noqa: BLE001
-        return [Row(name, note=failure(error)).print() for name in names]
-    try:
-        page = open_page(browser, "about:blank").page
-        start = time.monotonic()
-        page.goto(server.url + WIC_URL, timeout=WAIT * 1000)
-
-        def until(condition: str, note: str):
-            def measure() -> tuple[float, str]:
-                page.wait_for_function(condition, timeout=WAIT * 1000, polling=100)
-                seconds = time.monotonic() - start
-                faster = f"; the naive baseline takes {naive.value / seconds:.1f}x as long" if naive.value else ""
-                return seconds, note + faster
-            return measure
-
-        return [measured(names[0], until(maps_drawn(n_encoders), f"{n_encoders} maps with points, from opening "
-                                         "the URL on a server no one has visited"), "< 2 s", 2.0, page),
-                measured(names[1], until(maps_drawn(n_encoders, umap=True), "the presets' maps are precomputed"),
-                         page=page)]
-    finally:
-        server.stop()
-
-
-def streamlit_floor(browser) -> Row:
-    """The same first view of a minimal Streamlit page with one small Plotly chart: what any Streamlit page costs."""
-    def measure() -> tuple[float, str]:
-        with tempfile.TemporaryDirectory() as folder:
-            script = Path(folder) / "floor.py"
-            script.write_text(FLOOR_APP)
-            server = StreamlitServer(script=script)
-            try:
-                page = open_page(browser, "about:blank").page
-                start = time.monotonic()
-                page.goto(server.url, timeout=WAIT * 1000)
-                page.wait_for_function(maps_drawn(1), timeout=WAIT * 1000, polling=100)
-                return time.monotonic() - start, "fresh server and browser context, same machine and browser"
-            finally:
-                server.stop()
-    return measured("Floor: a minimal Streamlit page with one Plotly chart, first view", measure)
 
 
 # --- the report ------------------------------------------------------------------------------------------------------
 
 def table(rows: list[Row]) -> str:
-    lines = ["| Measurement | Result | Target | Met | Note |", "|---|---|---|---|---|"]
+    lines = ["| Measurement | Median [repeats] | Floor, same run | Ratio | Target | Met | Server / rest | Note |",
+             "|---|---|---|---|---|---|---|---|"]
     for row in rows:
         met = "" if row.met is None else ("yes" if row.met else "**no**")
-        lines.append(f"| {row.name} | {row.shown()} | {row.target} | {met} | {row.note} |")
+        ratio = f"{row.ratio:.2f}" if row.ratio else ""
+        lines.append(f"| {row.name} | {row.shown()} | {row.number(row.floor)} | {ratio} | {row.target} | {met} | "
+                     f"{row.split()} | {row.note} |")
     return "\n".join(lines)
 
 
-def write_report(info: dict, rows: list[Row]) -> str:
+def write_report(info: dict, rows: list[Row], sections: set[str]) -> str:
     machine_line = (f"{info['cpu']}, {info['cores']} cores, {info['ram_gb']} GB RAM, {info['os']}; Python "
                     f"{info['python']}, torch {info['torch']} ({info['torch_threads']} thread(s)), transformers "
                     f"{info['transformers']}, streamlit {info['streamlit']}. Load average "
                     f"{info['load_average_at_start']} at the start, {info['load_average_at_end']} at the end; "
                     f"{info['seconds']:.0f} s in all.")
-    markdown = f"**Machine:** {machine_line}\n\n{table(rows)}\n"
-    (HERE / "results.md").write_text(markdown)
-    (HERE / "results.json").write_text(json.dumps(
-        {"machine": info, "results": [asdict(row) | {"shown": row.shown()} for row in rows]}, indent=2) + "\n")
+    markdown = (f"**Machine:** {machine_line}\n\n*Server / rest*: the step's time in the server's script runs, and "
+                "the rest (the websocket, Streamlit's front end, Plotly drawing in Chromium).\n\n"
+                f"{table(rows)}\n")
+    if sections == set(SECTIONS):  # a partial run (--only) prints its table but keeps the last full report
+        (HERE / "results.md").write_text(markdown)
+        (HERE / "results.json").write_text(json.dumps(
+            {"machine": info, "results": [asdict(row) | {"shown": row.shown(), "ratio": row.ratio}
+                                          for row in rows]}, indent=2) + "\n")
     return markdown
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections of {SECTIONS}")
+    sections = set(parser.parse_args().only.split(","))
     started = time.monotonic()
     tune_for_serving()  # encode here as the server does: same allocator setting, same torch threads
     info = machine()
     print(f"Machine: {info}", flush=True)
-    print("Encoding throughput…", flush=True)
-    rows, n_encoders = throughput_rows()
-    print("Naive UMAP baseline…", flush=True)
-    naive = measured("Naive baseline: fresh `python -c` UMAP fit_transform, same points", naive_umap)
-    rows.append(naive)
+    rows: list[Row] = []
+    if "throughput" in sections:
+        print("Encoding throughput…", flush=True)
+        rows, n_encoders = throughput_rows()
+        print("Naive UMAP baseline…", flush=True)
+        rows.append(measured("Naive baseline: fresh `python -c` UMAP fit_transform, same points", naive_umap))
+    else:
+        n_encoders = encoder_count()
     reason = browser_unavailable_reason()
     if reason:
         rows.append(Row("Browser measurements", note=f"n/a: {reason}").print())
@@ -429,15 +676,17 @@ def main() -> None:
 
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            print("Server A: cold start, every page, warm interactions, memory…", flush=True)
-            rows += server_a(browser, n_encoders)
-            print("Server B: the first Word-in-context view…", flush=True)
-            rows += first_word_in_context(browser, n_encoders, naive)
-            rows.append(streamlit_floor(browser))
+            if "cold" in sections:
+                print(f"Cold start and first view, app and floor alternately, {COLD_REPEATS} times…", flush=True)
+                rows += cold_and_first(browser, n_encoders)
+            if sections & {"warm", "find"}:
+                print("One server: home, tour, warm interactions against the floor, Find contexts, memory…",
+                      flush=True)
+                rows += server_rows(browser, n_encoders, sections)
             browser.close()
     info["load_average_at_end"] = round(os.getloadavg()[0], 1)
     info["seconds"] = round(time.monotonic() - started)
-    print("\n" + write_report(info, rows))
+    print("\n" + write_report(info, rows, sections))
 
 
 if __name__ == "__main__":

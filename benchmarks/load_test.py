@@ -23,15 +23,16 @@ import psutil
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS, StreamlitServer
 
 MARKER = "LOAD-TEST-BUILD"
-# The real server, with registry._build wrapped to print a marker each time a model is actually constructed.
+# The real server, with the registry's class lookup wrapped to print a marker each time a model is actually built
+# (``load_encoder`` looks the class up only to build it, under its lock).
 SERVER_CODE = f"""
 import sys
 import engine.encoders.registry as registry
-build = registry._build
+lookup = registry.encoder_class
 def counted(name):
     print("{MARKER}", name, flush=True)
-    return build(name)
-registry._build = counted
+    return lookup(name)
+registry.encoder_class = counted
 from streamlit.web import cli
 sys.argv = ["streamlit", *sys.argv[1:]]
 cli.main()

@@ -17,6 +17,7 @@ from ui.warmup import encoder_status
 from ui.word_in_context.data import stored_layer_names
 from ui.word_in_context.sections import (
     ContextView,
+    depth_name,
     depth_options,
     render_export,
     render_maps,
@@ -49,13 +50,15 @@ st.markdown(
     "layer; nearby points have similar vectors) and coloured by the word's sense in that sentence."
 )
 
-choice, word_box, options = st.columns([2, 2, 3])
+choice, word_box, options = st.columns([5, 4, 8])
 state.keep_in("preset", [CUSTOM, *presets])
 choice.selectbox("Preset", [CUSTOM, *presets], **state.widget("preset", on_change=choose_preset, args=(presets,)),
                  format_func=lambda name: name if name == CUSTOM else f"{name} ({len(presets[name].senses)} senses)")
 word_box.text_input("Target word", max_chars=100, **state.widget("word", on_change=word_changed, args=(presets,)))
-options.checkbox("Match inflections (bank → banks, lit → light)", **state.widget("inflections"))
-depth_box, dims_box = options.columns([3, 1])
+inflections_box, dims_box = options.columns([3, 2])
+inflections_box.checkbox("Match inflections", **state.widget("inflections"),
+                         help="Also find the word's other forms: bank → banks, lit → light.")
+depth_box = options.container()
 
 lines = parse_lines(state["sentences"])
 with st.expander(f"Sentences ({len(lines)}), one per line: `sense label | sentence` (the label is optional)"):
@@ -100,15 +103,16 @@ loading = [name for name in ENCODER_NAMES if status[name][0] == "loading" and na
 unavailable = {name: detail for name, (kind, detail) in status.items() if kind == "unavailable"}
 depths = depth_options(ready)
 depth = nearest_depth(depths)
-depth_box.select_slider("Layer (relative depth)", depths, **state.widget("layer"),
-                        format_func=lambda d: "input" if d == 0 else "top" if d == 1 else f"{d:.2f}")
+depth_box.select_slider("Layer (how far up)", depths, **state.widget("layer"), format_func=depth_name,
+                        help="Relative depth: 0 is the input layer, 1 the top layer. Each encoder shows its layer "
+                             "nearest this depth; the maps name it.")
 dims_box.toggle("3-D", **state.widget("dims"))
 dims = 3 if state["dims"] else 2
 save_to_url(presets)
 
 view = ContextView(found, contexts, sentence_sources(found.lines, presets), ready, loading, unavailable, depth, dims)
-selection = render_maps(view)
+render_maps(view)
 render_measures(view)
-render_neighbours(view, selection)
+render_neighbours(view)
 render_export(view)
 render_refresh(view)

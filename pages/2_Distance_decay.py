@@ -4,7 +4,13 @@ from __future__ import annotations
 import streamlit as st
 
 from engine import ENCODER_NAMES
-from ui.common import ENCODER_TITLES, available_encoders, escape_markdown, get_encoder, page_setup
+from ui.common import (
+    ENCODER_TITLES,
+    available_encoders,
+    escape_markdown,
+    get_encoder,
+    page_setup,
+)
 from ui.decay.corpus import corpus_view
 from ui.decay.sentence import sentence_view
 from ui.decay.state import STATE

@@ -6,18 +6,20 @@ import streamlit as st
 from engine import InputTooLong
 from engine.tokenize import tokenize
 from ui.common import get_encoder, page_setup
+from ui.heads.chosen import chosen_head
 from ui.heads.data import encode, report_of
-from ui.heads.sections import HeadsView, chosen_head, grid, head_controls, sentence_input, token_view
+from ui.heads.sections import grid, head_controls, sentence_input, token_view
 from ui.heads.state import STATE
+from ui.heads.view import HeadsView
 
 page_setup("Attention heads", "🎯")
 st.title("Attention heads")
 STATE.reset_button()
 st.markdown(
     "BERT reads a sentence with **attention heads**: in every layer, each head lets every word look at every other "
-    "word and take in some of it. Papers report heads that track **syntax** (a verb's object), **coreference** "
-    "(what *it* refers to), **meaning** and **topic**. Here every head of the model is labelled from *measured* "
-    "evidence on gold-annotated text, and you can watch any head at work on your own sentence."
+    "word and take in some of it. Papers report heads that track **grammar** (a verb's object), **pronouns** "
+    "(what *it* refers to), **related meaning** and **topic**. Here every head of the model is labelled from "
+    "*measured* evidence on gold-annotated text, and you can watch any head at work on your own sentence."
 )
 
 encoder, reason = get_encoder("bert")
@@ -26,7 +28,7 @@ if encoder is None:
     st.stop()
 report = report_of(encoder)
 state = STATE.restore()
-sentence_input()
+sentence_input(report)
 head_controls(report, encoder.n_layers, encoder.n_heads)
 
 if not tokenize(state["sentence"]):
@@ -37,10 +39,7 @@ try:
 except InputTooLong as error:
     st.error(f"This sentence is too long for the model: {error}")
     st.stop()
-pieces = state["units"] == "pieces"
-view = HeadsView(report, encoder.n_layers, encoder.n_heads, encoded,
-                 encoded.piece_attentions if pieces else encoded.attentions,
-                 encoded.pieces if pieces else encoded.words)
+view = HeadsView(report, encoder.n_layers, encoder.n_heads, encoded, pieces=state["units"] == "pieces")
 grid(view)
 chosen_head(view)
 token_view(view)

@@ -4,8 +4,20 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.common import page_setup
-from ui.inputs.state import EXAMPLE_WORDS, MAX_SENTENCE_CHARS, MAX_WORD_CHARS, STATE, use_word
-from ui.inputs.transformer import input_parts, order, positions, sentence_note, sequential_or_parallel
+from ui.inputs.state import (
+    EXAMPLE_WORDS,
+    MAX_SENTENCE_CHARS,
+    MAX_WORD_CHARS,
+    STATE,
+    use_word,
+)
+from ui.inputs.transformer import (
+    input_parts,
+    order,
+    positions,
+    sentence_note,
+    sequential_or_parallel,
+)
 from ui.inputs.words import characters, neighbours, sizes, wordpieces
 
 page_setup("Inputs", "🔤")

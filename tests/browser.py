@@ -171,3 +171,36 @@ def follow_sidebar(page, title: str) -> None:
 def query(page) -> dict[str, str]:
     """The address bar's query parameters."""
     return dict(parse_qsl(urlparse(page.url).query))
+
+
+# --- what a room can read ---------------------------------------------------------------------------------------------
+
+_SMALLEST_TEXT = """(selector) => {
+  const sizes = [...document.querySelectorAll(selector)]
+    .filter(e => e.offsetParent !== null && e.textContent.trim() && e.getBoundingClientRect().width > 0)
+    .map(e => parseFloat(getComputedStyle(e).fontSize));
+  return sizes.length ? Math.min(...sizes) : null;
+}"""
+_OVERFLOWING = """() => {
+  const clipped = e => { for (let a = e.parentElement; a; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== 'visible' && a.getBoundingClientRect().right <= innerWidth) return true; }
+    return false; };
+  const wide = [...document.querySelectorAll('[data-testid="stMain"] *')]
+    .filter(e => e.offsetParent !== null && e.getBoundingClientRect().right > innerWidth + 1 && !clipped(e))
+    .map(e => `${e.tagName.toLowerCase()} ${(e.textContent || '').trim().slice(0, 40)}`);
+  if (document.documentElement.scrollWidth > innerWidth) wide.push(`page ${document.documentElement.scrollWidth}px`);
+  return wide;
+}"""
+BODY_TEXT = '[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] label'
+CHART_TEXT = '[data-testid="stMain"] .main-svg text'
+
+
+def smallest_text(page, selector: str = BODY_TEXT) -> float | None:
+    """The smallest computed font size (px) of the visible elements ``selector`` matches (None: there are none)."""
+    return page.evaluate(_SMALLEST_TEXT, selector)
+
+
+def overflowing(page) -> list[str]:
+    """Visible elements of the page body that reach past the viewport's right edge (and are not clipped by a
+    scrolling or hidden-overflow box inside it), and the page itself when it scrolls sideways."""
+    return page.evaluate(_OVERFLOWING)

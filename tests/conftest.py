@@ -3,7 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_FLAGS, StreamlitServer, browser_unavailable_reason
+from tests.browser import (
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    StreamlitServer,
+    browser_unavailable_reason,
+)
 
 
 def pytest_collection_modifyitems(items) -> None:

@@ -84,16 +84,61 @@ def test_compare_again_and_again_on_home(visit):
 def test_three_head_choices_in_a_row(visit):
     page = visit.page
     follow_sidebar(page, "Attention heads")
-    for layer, head in ((5, 11), (6, 11), (3, 1)):
-        choose(page, "Head", f"layer {layer}, head {head} ·")
+    for layer, head in ((5, 2), (6, 11), (3, 1)):
+        choose(page, "Head (or click a tile in the grid)", f"layer {layer} of 6, head {head} ·")
         settled(page, f"choosing head {layer}-{head}")
         assert (query(page)["layer"], query(page)["head"]) == (str(layer), str(head))
-        assert page.get_by_text(f"Layer {layer}, head {head}:").count() >= 1
+        assert page.get_by_text(f"Layer {layer} of 6, head {head} —").count() >= 1
     pick(page, "Units", "WordPiece pieces")
     settled(page, "choosing pieces")
     pick(page, "Units", "Words")
     settled(page, "choosing words")
     assert "units" not in query(page) and query(page)["head"] == "1"
+
+
+def heads_tile(page, layer: int, head: int, n_heads: int = 12):
+    """The invisible marker over a grid tile (all labels shown): what a click on the tile lands on."""
+    return page.locator('[data-testid="stPlotlyChart"] .scatterlayer .trace:last-child path.point').nth(
+        (layer - 1) * n_heads + head - 1)
+
+
+@pytest.mark.parametrize("width, height, present", [(1024, 768, False), (1024, 768, True), (1400, 1000, False)],
+                         ids=["1024-normal", "1024-presenter", "1400-normal"])
+def test_heads_tile_clicks_choose_heads(app_server, browser, width, height, present):
+    """Tiles clicked as a teacher would (a tile, the head list, the first tile again, another tile): each choice
+    takes, in the caption, the head list and the address bar; a click cannot be undone by an old selection."""
+    name = f"heads-{width}-{'presenter' if present else 'normal'}"
+    visit = open_page(browser, f"{app_server.url}/Attention_heads" + ("?present=1" if present else ""),
+                      viewport=(width, height))
+    page = visit.page
+    settled(page, "opening Attention heads")
+    assert query(page)["layer"] == "5" and query(page)["head"] == "11", "the puzzle opens on the pronoun head"
+    steps = [("tile", 3, 1), ("list", 5, 2), ("tile", 3, 1), ("tile", 4, 8)]
+    for how, layer, head in steps:
+        if how == "tile":
+            heads_tile(page, layer, head).click(force=True)  # Plotly's drag layer lies over the markers
+        else:
+            choose(page, "Head (or click a tile in the grid)", f"layer {layer} of 6, head {head} ·")
+        settled(page, f"choosing head {layer}-{head} by {how}")
+        assert (query(page)["layer"], query(page)["head"]) == (str(layer), str(head)), how
+        assert page.get_by_text(f"Layer {layer} of 6, head {head} —").count() == 1
+        head_list = widget_box(page, "stSelectbox", "Head (or click").locator("input").first
+        assert head_list.input_value().startswith(f"layer {layer} of 6, head {head} ·"), "the head list follows"
+        frames = page.locator('[data-testid="stPlotlyChart"] .shapelayer path').evaluate_all(
+            "all => all.map(frame => [+frame.dataset.index, getComputedStyle(frame).stroke])")
+        assert [i for i, stroke in frames if stroke == "rgb(0, 0, 0)"] == [(layer - 1) * 12 + head - 1], "framed"
+    assert (query(page).get("present") == "1") == present
+    grid = page.locator('[data-testid="stPlotlyChart"]').first
+    grid.evaluate("element => element.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(500)
+    box = grid.bounding_box()
+    assert box["width"] >= 0.5 * width - 300 and box["height"] >= 500, "the grid keeps a readable size"
+    screenshot(page, f"{name}-grid")  # the viewport: Streamlit scrolls inside the page
+    page.get_by_text("Where does 'it' look?").evaluate("element => element.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(500)
+    screenshot(page, f"{name}-pronoun")
+    assert exceptions_on(page) == [] and visit.external_requests() == []
+    page.context.close()
 
 
 # --- the random walk -------------------------------------------------------------------------------------------------

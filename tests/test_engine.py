@@ -13,7 +13,13 @@ import numpy as np
 import pytest
 
 import engine
-from engine import ENCODER_NAMES, EncoderUnavailable, InputTooLong, load_encoder, tokenize
+from engine import (
+    ENCODER_NAMES,
+    EncoderUnavailable,
+    InputTooLong,
+    load_encoder,
+    tokenize,
+)
 from engine.encoders import registry
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,13 @@ import pytest
 from engine.corpus.conllu import read_conllu
 from engine.corpus.gap import Mention, read_gap_snippets
 from engine.corpus.semcor import read_semcor, token_words
-from engine.settings import EWT_DEV, EWT_TRAIN, GAP_DEVELOPMENT, GAP_VALIDATION, SEMCOR_BROWN1
+from engine.settings import (
+    EWT_DEV,
+    EWT_TRAIN,
+    GAP_DEVELOPMENT,
+    GAP_VALIDATION,
+    SEMCOR_BROWN1,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -26,9 +26,16 @@ from engine.heads.probe_data import (
     treebank_sample,
 )
 from engine.heads.probes import CorefTally, MeaningTally, SyntaxTally, TopicTally
-from engine.heads.rules import FUNCTION_WORDS, content_mask, function_words, pointers, related_in_meaning
+from engine.heads.rules import (
+    FUNCTION_WORDS,
+    content_mask,
+    function_words,
+    pointers,
+    related_in_meaning,
+)
 from engine.settings import EWT_DEV, EWT_TRAIN, GAP_DEVELOPMENT
 from ui.heads.bertviz import head_view_html, model_view_html, script_json
+from ui.heads.grid import grid_figure, grid_parts
 
 PAYLOAD = "</script><img src=x onerror=window.__xss=1>"
 
@@ -227,7 +234,8 @@ def test_script_json_cannot_close_the_script_element():
 def test_bertviz_html_is_offline_and_escapes_tokens(view):
     tokens = ["it", PAYLOAD, "<b>bold</b>"]
     attention = np.random.default_rng(0).random((2, 3, 3, 3))
-    html = head_view_html(attention, tokens, 1, [0]) if view == "head" else model_view_html(attention, tokens)
+    colours = [["#d62728"] * 3] * 2
+    html = head_view_html(attention, tokens, 1, [0]) if view == "head" else model_view_html(attention, tokens, colours)
     assert PAYLOAD not in html and "<b>bold</b>" not in html
     assert "\\u003c/script\\u003e\\u003cimg" in html
     assert "cdnjs" not in html and "cdn." not in html, "no library is fetched from a CDN"
@@ -249,3 +257,17 @@ def test_another_model_is_labelled_on_first_use_and_cached(bert, tmp_path, monke
     calls.clear()
     second = heads.head_report(bert, lambda *args: calls.append(args))
     assert calls == [] and second.labels == first.labels
+
+
+def test_grid_frames_every_head_and_can_draw_the_chosen_one_black():
+    attention = np.random.default_rng(0).random((2, 3, 4, 4))
+    labels = {(1, 1): "syntax", (2, 3): "coreference"}
+    parts = grid_parts(attention, ["a", "<b>", "c", "d"], labels, {"syntax", "other"},
+                       np.ones((2, 3, 2), dtype=int))  # every head's strongest link: "<b>" to itself
+    assert parts.tiles == [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2)], "the coreference head is filtered out"
+    assert "&lt;b&gt; → &lt;b&gt;" in parts.hovers[0] and "<b>" not in parts.hovers[0], "tokens are escaped"
+    plain = grid_figure(parts).layout.shapes
+    assert len(plain) == 6 and all(shape.line.color != "black" for shape in plain)
+    assert plain[5].opacity == 0, "a filtered-out head's frame is hidden"
+    chosen = grid_figure(parts, (2, 3)).layout.shapes
+    assert chosen[5].line.color == "black" and chosen[5].opacity == 1

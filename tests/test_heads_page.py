@@ -1,16 +1,27 @@
-"""The Attention heads page: AppTest smoke tests and the real page in headless Chromium (offline, no XSS)."""
+"""The Attention heads page: AppTest tests (a tile click, three head choices in a row, the coreference presets and
+their GAP display, plain names) and the real page in headless Chromium (offline, no XSS)."""
 from __future__ import annotations
 
+import html
+import json
+import re
 from pathlib import Path
 from urllib.parse import quote
 
+import pytest
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
+from engine import load_encoder
+from engine.heads.labels import best_head, stored_report
 from tests.browser import exceptions_on, open_page, screenshot, wait_until_idle
+from ui.heads.presets import PRESETS
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "3_Attention_heads.py")
 ANIMAL = "The animal didn't cross the street because it was too tired."
 XSS = '<img src=x onerror="window.__xss=1"> </script><img src=x onerror=window.__xss=1> it'
+CHOICE = "heads.choice:widget"
+GRID = "heads-grid-"  # the grid chart's key, renewed when a tile left selected would swallow a click
 
 
 def _run(**query: str) -> AppTest:
@@ -20,14 +31,149 @@ def _run(**query: str) -> AppTest:
     return app.run()
 
 
+@pytest.fixture(scope="module")
+def report():
+    return stored_report(load_encoder("bert").fingerprint())
+
+
+def _chart(app: AppTest, key: str) -> tuple:
+    """(element, figure) of the Plotly chart drawn with a key starting with ``key``."""
+    chart = next(c for c in app.get("plotly_chart") if c.key and c.key.startswith(key))
+    return chart, json.loads(chart.proto.spec)
+
+
+def click_tile(app: AppTest, layer: int, head: int) -> AppTest:
+    """What the browser sends when a grid tile is clicked: the chart's selection holds that tile's marker. (AppTest
+    has no Plotly chart widget, so the selection joins the other widgets' states by hand.)"""
+    chart, figure = _chart(app, GRID)
+    tiles = next(trace for trace in figure["data"] if "customdata" in trace)
+    index = tiles["customdata"].index([layer, head])
+    point = {"curve_number": figure["data"].index(tiles), "point_number": index, "point_index": index,
+             "x": tiles["x"][index], "y": tiles["y"][index], "customdata": [layer, head]}
+    selection = {"selection": {"points": [point], "point_indices": [index], "box": [], "lasso": []}}
+    states = app._tree.get_widget_states()
+    states.widgets.append(WidgetState(id=chart.proto.id, string_value=json.dumps(selection)))
+    return app._run(states)
+
+
+def caption(app: AppTest) -> str:
+    """The chosen head's large caption (``ui.presenter.big_caption``), unescaped."""
+    return next(html.unescape(m.value) for m in app.markdown if m.value.startswith("<div") and " head " in m.value)
+
+
+def pronoun_bars(app: AppTest) -> dict[str, float]:
+    """The pronoun's attention bars: name -> share (from each bar's tooltip, two decimals of a percent)."""
+    bars = next(m.value for m in app.markdown if "sends its attention" in m.value)
+    rows = re.findall(r'text-align:right">([^<]+)</span><span style="flex:1 1 auto" title="([0-9.]+)%"', bars)
+    return {html.unescape(name): float(share) / 100 for name, share in rows}
+
+
+def assert_head(app: AppTest, layer: int, head: int) -> None:
+    assert not app.exception, [e.message for e in app.exception]
+    assert (app.query_params["layer"], app.query_params["head"]) == (str(layer), str(head))
+    assert app.selectbox(key=CHOICE).value == (layer, head), "the head list follows"
+    assert f"Layer {layer} of 6, head {head} —" in caption(app)
+    chart, figure = _chart(app, GRID)
+    index = (layer - 1) * 12 + head - 1
+    frame = figure["layout"]["shapes"][index]
+    tiles = next(trace for trace in figure["data"] if "customdata" in trace)
+    if [layer, head] in tiles["customdata"]:
+        tile = tiles["customdata"].index([layer, head])
+        assert frame["x0"] < tiles["x"][tile] < frame["x1"] and frame["y0"] < tiles["y"][tile] < frame["y1"]
+    style = f'.st-key-{chart.key} .shapelayer path[data-index="{index}"]'
+    assert any(style in element.proto.body for element in app.get("html")), "the style rule blackens its frame"
+
+
 def test_page_shows_the_chosen_head_with_its_evidence():
     app = _run(sentence=ANIMAL, layer="4", head="8")
+    assert_head(app, 4, 8)
+    assert any(m.value.startswith("**Evidence**") for m in app.markdown)
+    tables = [t.value for t in app.table]
+    assert any(t.index.name == "pronoun" and "it" in set(t.index) for t in tables), "where 'it' attends"
+
+
+def test_a_tile_click_chooses_its_head_and_the_url_follows():
+    app = _run(sentence=ANIMAL, layer="4", head="8")
+    click_tile(app, 2, 5)
+    assert_head(app, 2, 5)
+    app.run()  # the chart's selection stays in its widget state: a rerun must not undo or redo anything
+    assert_head(app, 2, 5)
+
+
+def test_three_choices_in_a_row_tile_list_tile_all_take():
+    app = _run(sentence=ANIMAL)
+    first = _chart(app, GRID)[0].key
+    click_tile(app, 3, 1)
+    assert_head(app, 3, 1)
+    assert _chart(app, GRID)[0].key == first, "a click keeps the chart: the browser draws nothing again"
+    app.selectbox(key=CHOICE).set_value((6, 11)).run()
+    assert_head(app, 6, 11)  # the tile still selected in the old chart does not pull it back
+    second = _chart(app, GRID)[0].key
+    assert second != first, "a new chart, so that a click on tile 3-1 selects it again (not deselects it)"
+    click_tile(app, 3, 1)  # the same tile again
+    assert_head(app, 3, 1)
+    app.selectbox(key=CHOICE).set_value((5, 2)).run()
+    app.selectbox(key=CHOICE).set_value((4, 8)).run()
+    app.run()
+    assert_head(app, 4, 8)
+    assert _chart(app, GRID)[0].key != second
+    third = _chart(app, GRID)[0].key
+    app.selectbox(key=CHOICE).set_value((5, 2)).run()
+    assert_head(app, 5, 2)
+    assert _chart(app, GRID)[0].key == third, "with no tile selected, the head list keeps the chart too"
+
+
+@pytest.mark.parametrize("preset", PRESETS, ids=lambda preset: preset.opens_on + "-" + preset.sentence.split()[1])
+def test_a_preset_opens_on_the_best_head_of_its_kind(preset, report):
+    app = _run(sentence="A dog chased the cat .", layer="1", head="1")
+    app.selectbox(key="heads.preset:widget").set_value(preset.sentence).run()
+    best = best_head(report.labels, preset.opens_on)
+    assert best.label == preset.opens_on, "the bundled model has a labelled head of every kind"
+    assert_head(app, best.layer, best.head)
+    assert app.text_area(key="heads.sentence:widget").value == preset.sentence
+
+
+def test_the_coreference_preset_shows_the_gap_test_with_the_heads_accuracy(report):
+    app = _run()  # the default sentence is the animal puzzle, opened on the best coreference head
+    best = best_head(report.labels, "coreference")
+    assert best.label == "coreference" and (best.layer, best.head) == (5, 11)
+    assert_head(app, 5, 11)
+    shares = pronoun_bars(app)
+    assert list(shares) == ["animal ✓", "street", "other words", "[CLS]/[SEP]"]
+    assert sum(shares.values()) == pytest.approx(1.0, abs=3e-4)
+    encoded = load_encoder("bert").encode([ANIMAL])[0]
+    row = encoded.attentions[4, 10, encoded.words.index("it")]
+    assert shares["animal ✓"] == pytest.approx(row[1], abs=1e-4)
+    assert shares["street"] == pytest.approx(row[6], abs=1e-4)
+    assert shares["[CLS]/[SEP]"] == pytest.approx(1 - row.sum(), abs=1e-4)
+    assert shares["animal ✓"] > shares["street"], "head 5-11 passes the GAP test on this sentence"
+    assert any("as the GAP test asks" in m.value for m in app.markdown)
+    assert "'it' looks more at 'animal'" in caption(app)
+    metric = app.metric[0]
+    assert metric.value == f"{best.details['coreference']['confirm_accuracy']:.0%}", "the measured held-out accuracy"
+    assert "nearer noun" in metric.delta
+
+
+def test_a_head_that_fails_the_gap_test_says_so():
+    trophy = next(p for p in PRESETS if p.candidates and p.candidates.right == "trophy")
+    app = _run(sentence=trophy.sentence, layer="5", head="11")
+    assert_head(app, 5, 11)
+    shares = pronoun_bars(app)
+    assert shares["trophy ✓"] < shares["suitcase"]
+    assert any("fails the GAP test" in m.value for m in app.markdown)
+    assert "'it' looks more at 'suitcase'" in caption(app)
+
+
+def test_plain_names_with_the_technical_terms_in_tooltips():
+    app = _run(sentence="The dog chased the cat up the tree.", layer="3", head="1")
     assert not app.exception
-    assert any("Layer 4, head 8" in h.value for h in app.subheader)
-    assert any(m.value.startswith("**Evidence.**") for m in app.markdown)
-    tables = [df.value for df in app.dataframe]
-    assert any("pronoun" in t.columns and "it" in set(t["pronoun"]) for t in tables), "where 'it' attends"
-    assert app.query_params["layer"] == "4" and app.query_params["head"] == "8"
+    pills = app.pills(key="heads.show:widget")
+    assert "pronoun → name (6)" in pills.options and "grammar link (11)" in pills.options
+    assert "coreference:" in pills.help and "syntax:" in pills.help
+    chosen = app.selectbox(key=CHOICE)
+    assert chosen.format_func(chosen.value) == "layer 3 of 6, head 1 · grammar link (verb and its object) +36 pts"
+    assert "Layer 3 of 6, head 1 — grammar link (syntax): its strongest link here is" in caption(app)
+    assert not any("sense acc" in m.value or "acc." in m.value for m in app.markdown)
 
 
 def test_too_long_sentence_is_refused_and_kept():

@@ -10,8 +10,20 @@ import torch
 
 import engine
 from engine import influence
-from engine.decay.curves import OFFSETS, cached_curves, compute_curves, half_life, offset_sums, sample_sentences
-from engine.decay.influence import combine, layer_index, normalise_rows, squared_influence
+from engine.decay.curves import (
+    OFFSETS,
+    cached_curves,
+    compute_curves,
+    half_life,
+    offset_sums,
+    sample_sentences,
+)
+from engine.decay.influence import (
+    combine,
+    layer_index,
+    normalise_rows,
+    squared_influence,
+)
 from engine.encoders.bilstm import BiLSTMConfig, BiLSTMEncoder, GloveBiLM
 from engine.encoders.elmo import ElmoBiLM, ElmoEncoder
 

@@ -11,9 +11,14 @@ from engine import ENCODER_NAMES, load_encoder
 from engine.word_in_context.context_vectors import context_vectors
 from engine.word_in_context.measures import layer_measures, unit_rows
 from engine.word_in_context.occurrences import ContextLine, Contexts, find_occurrences
-from engine.word_in_context.preset_store import MAP_DIMS, STORE_VERSION, PresetStore, preset_contexts
+from engine.word_in_context.preset_store import (
+    MAP_DIMS,
+    STORE_VERSION,
+    PresetStore,
+    preset_contexts,
+)
 from engine.word_in_context.presets import load_presets
-from engine.word_in_context.projection import MIN_UMAP_POINTS, project
+from engine.word_in_context.projection import MIN_UMAP_POINTS, distinct_rows, project
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +84,16 @@ def test_stored_maps_keep_the_neighbourhoods_of_the_stored_vectors(store):
             live.append(_trustworthiness(top, project(top, 2, method="umap").coords))
     assert min(stored) >= 0.7
     assert np.mean(stored) >= np.mean(live) - 0.015, (np.mean(stored), np.mean(live))
+
+
+def test_distinct_rows_counts_every_stored_layer_as_numpy_unique_does(store):
+    # The page counts distinct vectors from their bytes (fast); the maps count them with np.unique (by value).
+    for preset in load_presets().values():
+        key = preset_contexts(preset).key
+        for name in ENCODER_NAMES:
+            for targets in store.view(name, key).targets:
+                assert distinct_rows(targets) == len(np.unique(targets, axis=0)), (preset.word, name)
+    assert distinct_rows(np.zeros((3, 0), dtype=np.float32)) == 1
 
 
 def test_a_store_made_with_other_weights_or_another_version_is_ignored(tmp_path):

@@ -13,7 +13,14 @@ from urllib.parse import urlencode
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.browser import ROOT, StreamlitServer, exceptions_on, open_page, screenshot, wait_until_idle
+from tests.browser import (
+    ROOT,
+    StreamlitServer,
+    exceptions_on,
+    open_page,
+    screenshot,
+    wait_until_idle,
+)
 
 # page -> (script, URL path, query parameter holding the user's text, extra query parameters)
 PAGES = {

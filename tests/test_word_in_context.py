@@ -14,8 +14,17 @@ import pytest
 
 from engine.tokenize import tokenize
 from engine.word_in_context.context_vectors import ContextVectors
-from engine.word_in_context.corpus_index import CORPUS_INDEX_FILE, build_corpus_index, corpus_index
-from engine.word_in_context.measures import centroid_accuracy, layer_measures, mean_pairwise_cosine, nearest_neighbours
+from engine.word_in_context.corpus_index import (
+    CORPUS_INDEX_FILE,
+    build_corpus_index,
+    corpus_index,
+)
+from engine.word_in_context.measures import (
+    centroid_accuracy,
+    layer_measures,
+    mean_pairwise_cosine,
+    nearest_neighbours,
+)
 from engine.word_in_context.occurrences import (
     ContextInputError,
     ContextLine,
@@ -27,7 +36,11 @@ from engine.word_in_context.occurrences import (
 )
 from engine.word_in_context.presets import PRESETS_FILE, build_presets, load_presets
 from engine.word_in_context.projection import pca, project
-from engine.word_in_context.word_forms import WORD_FORMS_FILE, build_word_forms, word_forms
+from engine.word_in_context.word_forms import (
+    WORD_FORMS_FILE,
+    build_word_forms,
+    word_forms,
+)
 from tests.browser import exceptions_on, open_page, screenshot, wait_until_idle
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -262,6 +275,69 @@ def test_corpus_search_finds_every_sentence_with_the_word():
     assert result.matches[: len(labelled)] == labelled  # sense-labelled sentences come first
     assert len(index.search("cell", limit=7).matches) == 7
     assert index.search("zzzzqx").total == 0
+
+
+# --- Find contexts in stages -----------------------------------------------------------------------------------------
+
+def _searched(word: str, n: int):
+    from engine.word_in_context.occurrences import Contexts
+
+    found = find_occurrences(word, [ContextLine(m.label, m.text) for m in corpus_index().search(word, True, n).matches])
+    return Contexts.of(found)
+
+
+def test_find_contexts_in_stages_gives_what_computing_everything_at_once_gives():
+    """Each encoder's shown layer first (encoders two at a time), then the other layers and the measures: the page's
+    caches end up holding exactly the vectors, measures and maps of one full computation, and every stage says how
+    far it is; once done, neither stage has anything left to do (the layer slider finds every map)."""
+    from engine import ENCODER_NAMES, load_encoder
+    from engine.word_in_context.context_vectors import context_vectors
+    from engine.word_in_context.projection import MIN_UMAP_POINTS
+    from ui.word_in_context import data
+
+    contexts = _searched("line", 16)
+    encoders = {name: load_encoder(name) for name in ENCODER_NAMES}
+    shown = {name: len(encoder.layer_names) // 2 for name, encoder in encoders.items()}
+    first, rest = [], []
+    data.first_maps(shown, contexts, 2, lambda share, text: first.append((share, text)))
+    assert first[0] == (0.0, first[0][1]) and first[0][1].startswith("Encoding 16 sentences with")
+    assert [share for share, _ in first] == sorted(share for share, _ in first) and first[-1][0] == 1.0
+    assert len(first) == 1 + len(ENCODER_NAMES)  # one step per encoder
+    for name, layer in shown.items():  # the shown layers are mapped before anything else
+        assert not data.panel_map(name, layer, contexts, 2).waiting
+    data.fill_in(shown, contexts, 2, lambda share, text: rest.append((share, text)))
+    assert rest and all(0 <= share < 1 and text.startswith("Mapping the other layers") for share, text in rest)
+    assert [share for share, _ in rest] == sorted(share for share, _ in rest)
+    words = [list(sentence) for sentence in contexts.sentences]
+    for name, encoder in encoders.items():
+        full = context_vectors(encoder, words, contexts.occurrences())
+        assert np.array_equal(data.cached_targets(name, contexts.key, contexts), full.targets)
+        assert data.cached_measures(name, contexts.key, contexts) == layer_measures(full, list(contexts.labels))
+        for layer, vectors in enumerate(full.targets):
+            mapped = data.panel_map(name, layer, contexts, 2)
+            method = "umap" if len(np.unique(vectors, axis=0)) >= MIN_UMAP_POINTS else "pca"
+            assert not mapped.waiting and np.array_equal(mapped.projection.coords, project(vectors, 2, method).coords)
+    again = []
+    data.first_maps(shown, contexts, 2, lambda share, text: again.append(text))
+    data.fill_in(shown, contexts, 2, lambda share, text: again.append(text))
+    assert again == []
+
+
+def test_find_contexts_on_the_page_leaves_every_layer_mapped_and_no_progress_bar():
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_file(PAGE, default_timeout=300)
+    app.query_params.update({"search": "line", "n": "12"})
+    app.run()
+    deadline = time.monotonic() + 240
+    while "loading the model" in json.dumps(_figure(app)) and time.monotonic() < deadline:
+        time.sleep(1)
+        app.run()
+    assert not app.exception
+    assert not app.get("progress"), "the progress bar is gone once everything has filled in"
+    for depth in (0.0, 0.5):  # every layer was filled in: no panel waits for its map
+        app.select_slider(key="wic.layer:widget").set_value(depth).run()
+        assert not app.exception and "PCA for now" not in json.dumps(_figure(app))
 
 
 # --- the page (Streamlit AppTest) ------------------------------------------------------------------------------------

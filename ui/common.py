@@ -16,6 +16,7 @@ import streamlit as st
 import engine
 from engine import ENCODER_NAMES, Encoder, EncoderUnavailable
 from engine.encoders.registry import ENCODER_COLOURS, ENCODER_TITLES  # noqa: F401  the pages' names and colours
+from ui import presenter
 from ui.serving import tune_for_serving
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$:])")
@@ -29,7 +30,8 @@ def page_setup(title: str, icon: str = "🔎") -> None:
     pandas up in ``sys.modules`` without importing it, and a half-imported pandas broke figures built
     while the warm-up thread was still importing it.
     """
-    st.set_page_config(page_title=f"{title} · Contextual Embeddings Explorer", page_icon=icon, layout="wide")
+    st.set_page_config(page_title=f"{title} · Contextual Embeddings Explorer", page_icon=icon, layout="wide",
+                       initial_sidebar_state=presenter.sidebar_state())
     tune_for_serving()
     from ui.warmup import start_warmup
 
@@ -57,9 +59,12 @@ def render_sidebar() -> None:
     with st.sidebar:
         for page in PAGES:
             st.page_link(page)
+    presenter.apply()
+    with st.sidebar:
         st.divider()
         _this_run.status_slot = st.empty()
     refresh_encoder_status()
+    presenter.exit_button()
 
 
 def refresh_encoder_status() -> None:

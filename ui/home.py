@@ -8,10 +8,23 @@ import streamlit as st
 
 from engine import InputTooLong
 from engine.claims import shipped_claims
-from engine.encoders.base import relative_depths
-from engine.similarity import DEMO_MAX_WORDS, DemoInputError, check_demo_input, word_similarity
-from ui.common import ENCODER_COLOURS, ENCODER_TITLES, available_encoders, escape_markdown, page_setup
+from engine.decay.influence import layer_index
+from engine.encoders.base import layer_title
+from engine.similarity import (
+    DEMO_MAX_WORDS,
+    DemoInputError,
+    check_demo_input,
+    word_similarity,
+)
+from ui.common import (
+    ENCODER_COLOURS,
+    ENCODER_TITLES,
+    available_encoders,
+    escape_markdown,
+    page_setup,
+)
 from ui.page_state import Field, PageState
+from ui.presenter import big_caption, show_chart
 
 MAX_CHARS = 20_000  # per sentence box; longer pastes are cut by the widget, which says so
 STATE = PageState("home", {
@@ -65,7 +78,7 @@ except DemoInputError as error:
     st.stop()
 
 encoders = available_encoders()
-rows, figure, no_vector = [], go.Figure(), []
+rows, figure, no_vector, tops = [], go.Figure(), [], []
 with st.spinner("Encoding both sentences…"):
     for name, encoder in encoders.items():
         if not encoder.contextual and all(encoder.word_reading(state["word"]).unknown):
@@ -76,8 +89,12 @@ with st.spinner("Encoding both sentences…"):
         except InputTooLong as error:
             st.warning(f"{ENCODER_TITLES[name]}: {error}")
             continue
-        depth = relative_depths(len(result.cosines))
-        cosines, layer_names = result.cosines, result.layer_names
+        depths = encoder.layer_depths()  # a mix of layers (ELMo's) has none: it is in the table, not on the line
+        drawn = [k for k, d in enumerate(depths) if not math.isnan(d)]
+        depth, cosines = [depths[k] for k in drawn], [result.cosines[k] for k in drawn]
+        layer_names = [f"{layer_title(result.layer_names, k)} ({result.layer_names[k]})" for k in drawn]
+        top = result.cosines[layer_index(encoder)]  # the network's own top layer, not a mix of layers
+        tops += [] if math.isnan(top) else [f"{ENCODER_TITLES[name]} {top:.2f}"]
         single = len(cosines) == 1  # GloVe: one layer, drawn as a dotted line across every depth
         if single:
             depth, cosines, layer_names = [0.0, 1.0], cosines * 2, layer_names * 2
@@ -94,12 +111,15 @@ with st.spinner("Encoding both sentences…"):
         no_vector += [(name, layer) for layer, c in zip(result.layer_names, result.cosines) if math.isnan(c)]
 
 figure.update_layout(
-    xaxis={"title": "relative depth (0 = input layer, 1 = top layer)", "range": [-0.05, 1.05]},
+    xaxis={"title": "how deep in the network (relative depth)", "range": [-0.06, 1.06], "tickvals": [0, 0.5, 1],
+           "ticktext": ["input", "halfway", "top"]},
     yaxis={"title": "cosine of the two vectors",
            "range": [min([r["cosine"] for r in rows if r["cosine"] is not None] + [0]) - 0.05, 1.05]},
-    height=380, margin={"t": 20},
+    height=420, margin={"t": 20, "r": 30}, legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
 )
-st.plotly_chart(figure, width="stretch")
+if tops:
+    big_caption(f"“{state['word'].strip()}”, its two vectors at the top layer (1 = identical): " + " · ".join(tops))
+show_chart(figure)
 for name, layer in no_vector:
     where = f"its {layer} layer is zeros" if layer else "it has no vector"
     st.info(f"**{ENCODER_TITLES[name]}**: {where} for “{escape_markdown(state['word'].strip())}” (the word is not in "

@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 PAGES = [
     st.Page(ROOT / "ui" / "home.py", title="Home", url_path="home", default=True),
+    st.Page(ROOT / "pages" / "0_Tour.py", title="Guided tour", url_path="Tour"),
     st.Page(ROOT / "pages" / "1_Word_in_context.py", title="Word in context", url_path="Word_in_context"),
     st.Page(ROOT / "pages" / "2_Distance_decay.py", title="Distance decay", url_path="Distance_decay"),
     st.Page(ROOT / "pages" / "3_Attention_heads.py", title="Attention heads", url_path="Attention_heads"),

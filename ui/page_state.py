@@ -32,6 +32,8 @@ from typing import Any, Callable, Iterable, Sequence
 
 import streamlit as st
 
+from ui import presenter
+
 _RESTORED = "restored"
 _WRITTEN = "written"
 
@@ -149,11 +151,14 @@ class PageState:
 
     def write_url(self, **spelled: str | None) -> None:
         """Put every URL field's value in the address bar (only what changed is sent to the browser), and nothing
-        else: parameters of another page (the browser's back button can bring them along) are removed.
+        else: parameters of another page (the browser's back button can bring them along) are removed; ``present``
+        (the presenter mode, ``ui.presenter``) is kept.
 
         ``spelled`` overrides how a field is written when that depends on other fields (``None`` leaves it out).
         """
-        for name in [name for name in st.query_params if name not in self.fields or not self.fields[name].url]:
+        foreign = [name for name in st.query_params
+                   if name != presenter.PARAM and (name not in self.fields or not self.fields[name].url)]
+        for name in foreign:
             del st.query_params[name]
         written = {}
         for name, field in self.fields.items():

@@ -13,7 +13,7 @@ import streamlit as st
 import engine
 from engine import EncoderUnavailable
 from engine.encoders.registry import LOAD_ORDER, load_status
-from ui.serving import freeze_long_lived
+from ui.serving import freeze_long_lived, release_memory
 
 FIRST_RUN_GRACE = 3.0  # seconds
 
@@ -40,6 +40,7 @@ class Warmup:
             except EncoderUnavailable:
                 pass  # recorded by the registry: the sidebar shows the reason
         freeze_long_lived()  # the models stay: Streamlit's collection after every run no longer scans them
+        release_memory()  # what loading them left free in the heap
 
 
 @st.cache_resource(show_spinner=False)

@@ -33,7 +33,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from engine.decay.influence import METHODS, combine, directions, normalise_rows, squared_influence
+from engine.decay.influence import (
+    METHODS,
+    combine,
+    directions,
+    normalise_rows,
+    squared_influence,
+)
 from engine.encoders.base import Encoder
 from engine.settings import CACHE_DIR as CACHE_ROOT
 from engine.settings import DATA_DIR, stored_files

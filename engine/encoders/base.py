@@ -114,6 +114,12 @@ class Encoder(ABC):
     def encode_words(self, batch: list[list[str]]) -> list[Encoded]:
         """Encode already tokenised sentences."""
 
+    def encode_batches(self, batch: list[list[str]]) -> Iterator[tuple[list[int], list[Encoded]]]:
+        """What ``encode_words(batch)`` returns, one computed batch at a time: (indices into ``batch``, their
+        encodings). A caller that keeps a few vectors of each sentence need not hold every sentence's at once.
+        Encoders that batch override it (and build ``encode_words`` from it, so both give the same numbers)."""
+        yield list(range(len(batch))), self.encode_words(batch)
+
     @abstractmethod
     def probe(self, words: list[str]) -> Probe:
         """``words`` made differentiable, with the neutral input occlusion puts in a word's place."""
@@ -151,18 +157,45 @@ def word_lists(sentences: Sequence[SentenceInput]) -> list[list[str]]:
     return [tokenize(s) if isinstance(s, str) else list(s) for s in sentences]
 
 
+MIX_LAYER = "scalar-mix"  # the name of a layer that weights the others (ELMo's), whichever encoder has one
+
+
+def layer_title(layer_names: Sequence[str], index: int) -> str:
+    """Plain words for layer ``index`` among ``layer_names`` ("input layer", "layer 2 of 6", "mix of all layers"),
+    for a room that does not know ``lstm-2``; the technical name stays in tooltips, tables and exports."""
+    if layer_names[index] == MIX_LAYER:
+        return "mix of all layers"
+    network = [name for name in layer_names if name != MIX_LAYER]
+    if len(network) == 1:
+        return "its only layer"
+    return "input layer" if index == 0 else f"layer {index} of {len(network) - 1}"
+
+
 def relative_depths(n_layers: int) -> list[float]:
     """0 for the input layer up to 1 for the top, evenly spaced: how encoders of different depths line up."""
     top = max(n_layers - 1, 1)
     return [layer / top for layer in range(n_layers)]
 
 
-def batches_by_length(items: Iterable[Item], length: Callable[[Item], int], size: int) -> Iterator[list[Item]]:
+MAX_BATCH_TOKENS = 1024  # padded tokens (or pieces) per batch: long sentences go in smaller batches (memory)
+
+
+def batches_by_length(items: Iterable[Item], length: Callable[[Item], int], size: int,
+                      max_tokens: int | None = None) -> Iterator[list[Item]]:
     """``items`` from shortest to longest, ``size`` at a time: padding costs as much as words, so batches of similar
-    lengths run faster (1.3-2.4x for the recurrent encoders on the bundled corpus)."""
-    order = sorted(items, key=length)
-    for start in range(0, len(order), size):
-        yield order[start : start + size]
+    lengths run faster (1.3-2.4x for the recurrent encoders on the bundled corpus).
+
+    ``max_tokens`` also caps a batch's padded size (items x longest length): a batch of 64 long corpus sentences held
+    every layer of ELMo at once, 100 MB over the memory budget of a small server."""
+    batch: list[Item] = []
+    for item in sorted(items, key=length):
+        longest = length(item)  # sorted: the newest item is the longest so far
+        if batch and (len(batch) == size or (max_tokens is not None and (len(batch) + 1) * longest > max_tokens)):
+            yield batch
+            batch = []
+        batch.append(item)
+    if batch:
+        yield batch
 
 
 @lru_cache(maxsize=None)

@@ -15,11 +15,12 @@ import threading
 from dataclasses import dataclass, fields
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 import numpy as np
 
 from engine.encoders.base import (
+    MAX_BATCH_TOKENS,
     Encoded,
     Encoder,
     EncoderUnavailable,
@@ -219,13 +220,18 @@ class BertEncoder(Encoder):
 
     def encode_words(self, batch: list[list[str]], attentions: bool = False,
                      positions: bool = True) -> list[Encoded]:
-        layouts = [self._layout(words) for words in batch]
         results: list[Encoded | None] = [None] * len(batch)
-        for chunk in batches_by_length(range(len(batch)), lambda i: len(layouts[i][0]), self.batch_size):
-            encoded = self._forward([batch[i] for i in chunk], [layouts[i] for i in chunk], attentions, positions)
+        for chunk, encoded in self.encode_batches(batch, attentions, positions):
             for index, result in zip(chunk, encoded):
                 results[index] = result
         return results  # type: ignore[return-value]
+
+    def encode_batches(self, batch: list[list[str]], attentions: bool = False,
+                       positions: bool = True) -> Iterator[tuple[list[int], list[Encoded]]]:
+        layouts = [self._layout(words) for words in batch]  # every sentence checked before any is encoded
+        for chunk in batches_by_length(range(len(batch)), lambda i: len(layouts[i][0]), self.batch_size,
+                                       MAX_BATCH_TOKENS):
+            yield chunk, self._forward([batch[i] for i in chunk], [layouts[i] for i in chunk], attentions, positions)
 
     def _run(self, layouts: list[tuple[list[int], list[int]]], attentions: bool, positions: bool = True):
         """(hidden states, attention probabilities or []) for right-padded input ids."""

@@ -20,7 +20,12 @@ from engine.encoders.checkpoints import (
     training_summary,
 )
 from engine.encoders.glove import GLOVE_DIM, glove_files, glove_table
-from engine.encoders.recurrent import BiLanguageModel, OneWayStack, ProjectedLSTM, RecurrentEncoder
+from engine.encoders.recurrent import (
+    BiLanguageModel,
+    OneWayStack,
+    ProjectedLSTM,
+    RecurrentEncoder,
+)
 from engine.settings import setting
 
 DEFAULT_CHECKPOINT = bundled_checkpoint("bilstm")

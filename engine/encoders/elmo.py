@@ -15,7 +15,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine.encoders.base import EncoderUnavailable, WordReading
+from engine.encoders.base import MIX_LAYER, EncoderUnavailable, WordReading
 from engine.encoders.checkpoints import (
     bundled_checkpoint,
     checkpoint_paths,
@@ -24,11 +24,15 @@ from engine.encoders.checkpoints import (
     training_summary,
 )
 from engine.encoders.elmo_hdf5 import load_hdf5
-from engine.encoders.recurrent import BiLanguageModel, OneWayStack, ProjectedLSTM, RecurrentEncoder
+from engine.encoders.recurrent import (
+    BiLanguageModel,
+    OneWayStack,
+    ProjectedLSTM,
+    RecurrentEncoder,
+)
 from engine.settings import setting
 
 DEFAULT_CHECKPOINT = bundled_checkpoint("elmo")
-MIX_LAYER = "scalar-mix"
 FIX = "Retrain it with `python -m engine.training.train elmo`, restore engine/weights/ from git, or set ELMO_OPTIONS/ELMO_WEIGHTS."
 
 # Character vocabulary of bilm-tf / AllenNLP: UTF-8 bytes 0-255 plus five markers, all shifted by +1

@@ -7,6 +7,7 @@ framed by learned or character-built <S> and </S> tokens, which the encoders str
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
@@ -14,7 +15,13 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine.encoders.base import Encoded, Encoder, Probe, batches_by_length
+from engine.encoders.base import (
+    MAX_BATCH_TOKENS,
+    Encoded,
+    Encoder,
+    Probe,
+    batches_by_length,
+)
 
 HALVES = ("forward", "backward")  # the two halves of every layer's vector, in order
 
@@ -154,16 +161,23 @@ class RecurrentEncoder(Encoder):
 
     def encode_words(self, batch: list[list[str]]) -> list[Encoded]:
         results: list[Encoded | None] = [None] * len(batch)
-        for chunk in batches_by_length(range(len(batch)), lambda i: len(batch[i]), self.batch_size):
+        for chunk, encoded in self.encode_batches(batch):
+            for index, result in zip(chunk, encoded):
+                results[index] = result
+        return results  # type: ignore[return-value]
+
+    def encode_batches(self, batch: list[list[str]]) -> Iterator[tuple[list[int], list[Encoded]]]:
+        for chunk in batches_by_length(range(len(batch)), lambda i: len(batch[i]), self.batch_size, MAX_BATCH_TOKENS):
             with torch.inference_mode():
                 raw, lengths = self.model.prepare([batch[i] for i in chunk])
                 tokens = self.model.embed(raw, lengths)
                 layers = torch.stack(self.model.all_layers(tokens, lengths), dim=1).numpy()
+            encoded = []
             for row, index in enumerate(chunk):
                 words = batch[index]
                 vectors = np.ascontiguousarray(layers[row, :, 1 : len(words) + 1], dtype=np.float32)
-                results[index] = self.extra(Encoded(words=words, vectors=vectors), words)
-        return results  # type: ignore[return-value]
+                encoded.append(self.extra(Encoded(words=words, vectors=vectors), words))
+            yield chunk, encoded
 
     def extra(self, encoded: Encoded, words: list[str]) -> Encoded:
         """Hook for encoder-specific annotations (e.g. unknown-word flags)."""

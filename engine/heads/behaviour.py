@@ -3,13 +3,15 @@ labelled it (``engine.heads.rules``), so that the page never explains a head by 
 
 * every head: each word's *pointer*, the other word it attends to most, with its weight; in a sentence of the
   EWT treebank the pointer is checked against the gold tree (which arcs does the head follow?);
-* coreference: where each pronoun's attention goes among the content words (its possible antecedents);
+* coreference: where each pronoun's attention goes among the content words (its possible antecedents), and, when
+  the antecedent and the other candidate are known, the GAP criterion on the sentence (``pronoun_split``);
 * meaning: which pointers land on a word related in meaning;
 * topic: how evenly each content word spreads its attention over the other content words;
 * other: the sentence's positional patterns ([CLS]/[SEP], punctuation, the word itself, previous/next word).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -17,6 +19,7 @@ import numpy as np
 
 from engine.encoders.base import Encoded
 from engine.heads.probe_data import DepSentence, ProbeDataMissing, read_treebank
+from engine.heads.probes import gap_margin
 from engine.heads.rules import (
     MEANING_COSINE,
     MIN_SPREAD_WORDS,
@@ -96,6 +99,44 @@ def pronoun_rows(encoded: Encoded, layer: int, head: int, top: int = 3) -> list[
                          f"{encoded.words[j]} ({attention[i, j]:.0%})" for j in candidates),
                      "top word overall": f"{encoded.words[order[0]]} ({attention[i, order[0]]:.0%})"})
     return rows
+
+
+@dataclass(frozen=True)
+class PronounSplit:
+    """Where one pronoun's attention goes in one head, in the terms of the GAP test: its antecedent (``right``), the
+    other candidate (``wrong``), every other word, and [CLS]/[SEP] (word-level rows leave those out, so it is what
+    the row lacks of 1). The four shares sum to 1."""
+
+    right: float
+    wrong: float
+    other_words: float
+    special: float
+    margin: float  # GAP's criterion (the most on any word of each candidate): above 0 the head picks the right one
+    top_other: int | None  # the word outside both candidates that gets the most, if any
+
+
+def pronoun_split(encoded: Encoded, layer: int, head: int, pronoun: int, right: Sequence[int],
+                  wrong: Sequence[int]) -> PronounSplit:
+    """The attention of the word at ``pronoun`` in head (``layer``, ``head``), 0-based, split over the word spans
+    ``right`` (its antecedent) and ``wrong`` (the other candidate), as the coreference probe scores it."""
+    row = encoded.attentions[layer, head, pronoun].astype(np.float64)
+    right_share, wrong_share, on_words = float(row[list(right)].sum()), float(row[list(wrong)].sum()), float(row.sum())
+    others = [i for i in range(len(row)) if i not in {*right, *wrong}]
+    return PronounSplit(right_share, wrong_share, max(on_words - right_share - wrong_share, 0.0),
+                        max(1.0 - on_words, 0.0), float(gap_margin(row, right, wrong)),
+                        max(others, key=lambda i: row[i]) if others else None)
+
+
+def strongest_links(attention: np.ndarray, ignore: Sequence[int] = ()) -> np.ndarray:
+    """Per head, the (from, to) positions of the two different tokens joined by the most attention, positions in
+    ``ignore`` ([CLS]/[SEP] at piece level) left out: (layers, heads, 2). A one-token input gives (0, 0)."""
+    masked = np.array(attention, dtype=np.float64)
+    n = masked.shape[-1]
+    masked[..., np.arange(n), np.arange(n)] = -1.0
+    masked[..., list(ignore), :] = -1.0
+    masked[..., :, list(ignore)] = -1.0
+    flat = masked.reshape(*masked.shape[:-2], n * n).argmax(axis=-1)
+    return np.stack(np.divmod(flat, n), axis=-1)
 
 
 def describe_head(encoded: Encoded, layer: int, head: int, label: str) -> HeadBehaviour:

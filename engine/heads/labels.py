@@ -48,9 +48,23 @@ from engine.heads.probe_data import (
     semcor_split,
     treebank_sample,
 )
-from engine.heads.probes import DIRECTIONS, CorefTally, MeaningTally, SyntaxTally, TopicTally
+from engine.heads.probes import (
+    DIRECTIONS,
+    CorefTally,
+    MeaningTally,
+    SyntaxTally,
+    TopicTally,
+)
 from engine.heads.rules import MEANING_COSINE, PatternSums, pattern_sums
-from engine.settings import CACHE_DIR, DATA_DIR, EWT_DEV, EWT_TRAIN, GAP_DEVELOPMENT, GAP_VALIDATION, stored_files
+from engine.settings import (
+    CACHE_DIR,
+    DATA_DIR,
+    EWT_DEV,
+    EWT_TRAIN,
+    GAP_DEVELOPMENT,
+    GAP_VALIDATION,
+    stored_files,
+)
 
 LABELS = ("coreference", "syntax", "meaning", "topic", "other")
 PROBE_VERSION = 2  # bump when a probe or rule changes: cached labels of another version are measured again
@@ -412,6 +426,13 @@ def key_figure(label: HeadLabel) -> str:
         return f"other: {label.details['pattern']}" + ("" if label.details["pattern"] == "mixed"
                                                        else f" {label.scores['other']:.0f}%")
     return f"{label.label} {label.scores[label.label]:+.0f}"
+
+
+def best_head(labels: Iterable[HeadLabel], category: str) -> HeadLabel:
+    """The head to show for ``category`` (coreference, syntax, meaning or topic): among the heads that carry that
+    label, the one with the best held-out score (the number a viewer can trust most); when no head carries it, the
+    best held-out score of all heads."""
+    return max(labels, key=lambda x: (x.label == category, x.details["held_out_scores"][category]))
 
 
 def format_table(labels: list[HeadLabel]) -> str:

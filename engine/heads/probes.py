@@ -21,6 +21,7 @@ summed there (``rules.PatternSums``).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -63,6 +64,12 @@ class SyntaxTally:
         return hits / self.count[relation], offset
 
 
+def gap_margin(row: np.ndarray, true: Sequence[int], other: Sequence[int]) -> np.ndarray:
+    """The GAP criterion on a pronoun's attention ``row`` (..., words): the most attention on any word of the true
+    antecedent minus the most on any word of the other candidate; above 0, the head picks the right one."""
+    return row[..., list(true)].max(axis=-1) - row[..., list(other)].max(axis=-1)
+
+
 class CorefTally:
     """GAP: per head, how often the pronoun attends more to the antecedent; and the nearest-candidate baseline."""
 
@@ -72,9 +79,8 @@ class CorefTally:
         self.nearest_hits = 0.0
 
     def add(self, example: GapExample, attention: np.ndarray) -> None:
-        row = attention[:, :, example.pronoun, :]
         true, other = example.candidates[example.antecedent], example.candidates[1 - example.antecedent]
-        margin = row[:, :, list(true)].max(axis=-1) - row[:, :, list(other)].max(axis=-1)
+        margin = gap_margin(attention[:, :, example.pronoun, :], true, other)
         self.hits += (margin > 0) + 0.5 * (margin == 0)
         distance = [min(abs(example.pronoun - i) for i in span) for span in (true, other)]
         self.nearest_hits += 1.0 if distance[0] < distance[1] else 0.5 if distance[0] == distance[1] else 0.0

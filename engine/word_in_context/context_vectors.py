@@ -28,18 +28,37 @@ class ContextVectors:
 
 def context_vectors(encoder: Encoder, words: list[list[str]], occurrences: list[Occurrence],
                     baseline_words: int = BASELINE_WORDS, seed: int = 0) -> ContextVectors:
-    """Encode the sentences that hold an occurrence and gather the vectors (same order as ``occurrences``)."""
+    """Encode the sentences that hold an occurrence and gather the vectors (same order as ``occurrences``).
+
+    The sample of other words is drawn from the words alone, before encoding, so each batch's vectors are gathered
+    as it comes and dropped (``Encoder.encode_batches``): 300 sentences never sit in memory at every layer at once.
+    """
     numbers = sorted({occurrence.sentence for occurrence in occurrences})
-    encoded = dict(zip(numbers, encoder.encode([words[n] for n in numbers])))
-    targets = np.stack([encoded[o.sentence].vectors[:, o.position] for o in occurrences], axis=1)
     taken = {(o.sentence, o.position) for o in occurrences}
     candidates = [(n, i) for n in numbers for i, word in enumerate(words[n])
                   if (n, i) not in taken and not is_punctuation(word)]
     rng = np.random.default_rng(seed)
     chosen = sorted(rng.choice(len(candidates), size=min(baseline_words, len(candidates)), replace=False)) \
         if candidates else []
+    wanted: dict[int, list[tuple[int, int]]] = {}  # sentence -> (row in targets or -1 - row in others, position)
+    for row, o in enumerate(occurrences):
+        wanted.setdefault(o.sentence, []).append((row, o.position))
+    for row, c in enumerate(chosen):
+        wanted.setdefault(candidates[c][0], []).append((-1 - row, candidates[c][1]))
     n_layers = len(encoder.layer_names)
-    others = (np.stack([encoded[candidates[c][0]].vectors[:, candidates[c][1]] for c in chosen], axis=1)
-              if chosen else np.zeros((n_layers, 0, targets.shape[-1]), dtype=np.float32))
-    return ContextVectors(encoder.name, list(encoder.layer_names), targets.astype(np.float32),
-                          others.astype(np.float32))
+    targets = others = None
+    for chunk, encoded in encoder.encode_batches([words[n] for n in numbers]):
+        for index, sentence in zip(chunk, encoded):
+            vectors = sentence.vectors
+            if targets is None:  # the first batch tells the dimension
+                targets = np.zeros((n_layers, len(occurrences), vectors.shape[-1]), dtype=np.float32)
+                others = np.zeros((n_layers, len(chosen), vectors.shape[-1]), dtype=np.float32)
+            for row, position in wanted.get(numbers[index], []):
+                if row >= 0:
+                    targets[:, row] = vectors[:, position]
+                else:
+                    others[:, -1 - row] = vectors[:, position]
+    if targets is None:  # no occurrence: nothing was encoded
+        targets = np.zeros((n_layers, 0, encoder.dim), dtype=np.float32)
+        others = np.zeros((n_layers, 0, targets.shape[-1]), dtype=np.float32)
+    return ContextVectors(encoder.name, list(encoder.layer_names), targets, others)

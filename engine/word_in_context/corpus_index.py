@@ -19,7 +19,11 @@ from pathlib import Path
 from engine.corpus.gold_sentences import GoldSentence
 from engine.settings import DATA_DIR
 from engine.tokenize import tokenize
-from engine.word_in_context.occurrences import ContextLine, find_occurrences, parse_target
+from engine.word_in_context.occurrences import (
+    ContextLine,
+    find_occurrences,
+    parse_target,
+)
 from engine.word_in_context.sense_labels import sense_label, sense_lemma
 from engine.word_in_context.word_forms import word_forms
 

@@ -28,8 +28,17 @@ from tqdm import tqdm
 from engine.encoders.registry import ENCODER_NAMES, bundled_fingerprint, load_encoder
 from engine.settings import DATA_DIR
 from engine.word_in_context.context_vectors import ContextVectors, context_vectors
-from engine.word_in_context.measures import CentroidAccuracy, LayerMeasures, layer_measures
-from engine.word_in_context.occurrences import Contexts, find_occurrences, format_lines, parse_lines
+from engine.word_in_context.measures import (
+    CentroidAccuracy,
+    LayerMeasures,
+    layer_measures,
+)
+from engine.word_in_context.occurrences import (
+    Contexts,
+    find_occurrences,
+    format_lines,
+    parse_lines,
+)
 from engine.word_in_context.presets import Preset, load_presets
 from engine.word_in_context.projection import MIN_UMAP_POINTS, project
 

@@ -42,6 +42,16 @@ def project(vectors: np.ndarray, dims: int = 2, method: str = "umap") -> Project
     return Projection(coords[inverse].astype(np.float32), "UMAP" if use_umap else "PCA", len(distinct))
 
 
+def distinct_rows(vectors: np.ndarray) -> int:
+    """How many distinct rows ``vectors`` holds, as ``project`` counts them (``np.unique(..., axis=0)``), but from
+    each row's bytes: ``np.unique`` on rows sorts them field by field, 10-20 ms for a preset's few dozen rows of a few
+    hundred dimensions. (The counts differ only for rows equal as numbers but not as bytes, 0.0 against -0.0, which
+    encoders' vectors do not hold side by side; ``tests/test_word_in_context.py`` checks every preset layer.)"""
+    rows = np.ascontiguousarray(vectors, dtype=np.float32)
+    return len(np.unique(rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel())) \
+        if rows.ndim == 2 and rows.shape[1] else len(np.unique(rows, axis=0))
+
+
 def pca(vectors: np.ndarray, dims: int) -> np.ndarray:
     """Principal-component coordinates (signs fixed so the largest loading is positive; missing axes are 0)."""
     centred = vectors - vectors.mean(axis=0)
@@ -88,6 +98,27 @@ class BackgroundProjector:
                 self._order += 1
                 self._jobs.put((0 if urgent else 1, self._order, key, np.array(vectors, dtype=np.float32), dims))
         return None
+
+    def compute(self, vectors: np.ndarray, dims: int = 2) -> Projection:
+        """The UMAP map now, in the calling thread (kept like the worker's), when the caller needs it before it can
+        go on; a map already made is returned as is."""
+        key = vectors_key(vectors, dims)
+        with self._lock:
+            if key in self._done:
+                self._done.move_to_end(key)
+                return self._done[key]
+        try:
+            result = project(vectors, dims, method="umap")
+        except Exception:  # noqa: BLE001 - as in the worker: a failed UMAP shows PCA rather than nothing
+            result = project(vectors, dims, method="pca")
+        with self._lock:
+            self._keep(key, result)
+        return result
+
+    def ready(self, vectors: np.ndarray, dims: int = 2) -> bool:
+        """Whether the UMAP map is made, without queueing it."""
+        with self._lock:
+            return vectors_key(vectors, dims) in self._done
 
     def put(self, vectors: np.ndarray, dims: int, projection: Projection) -> None:
         """Keep a map computed ahead (``engine.word_in_context.preset_store``), as if this worker had made it."""

@@ -1,8 +1,9 @@
 """Readable names for WordNet sense keys, for grouping corpus sentences by sense.
 
 A key such as ``bank%1:17:01::`` is ``lemma%type:lexicographer file:lexical id:...``. Keys of the preset words get
-our hand-written gloss (``bank: sloping land by water``); any other key is named by its lemma and WordNet's
-lexicographer file (``bank (noun.object 01)``), which groups honestly without pretending to a gloss we do not have.
+our hand-written gloss (``bank: sloping land by water``); any other key is named by its lemma and, in plain words,
+WordNet's lexicographer file (``line: a group``, from ``noun.group``; ``line: a shape (2)`` when the file holds more
+than one of its senses), which groups honestly without pretending to a gloss we do not have.
 """
 from __future__ import annotations
 
@@ -21,6 +22,23 @@ LEXICOGRAPHER_FILES = (
     "verb.social", "verb.stative", "verb.weather", "adj.ppl",
 )
 
+# The same files in words a classroom reads (the technical name is in the docs and the sense key stays in the data).
+PLAIN_FILES = {
+    "adj.all": "a quality", "adj.pert": "relating to", "adv.all": "a manner", "noun.Tops": "a broad concept",
+    "noun.act": "an act", "noun.animal": "an animal", "noun.artifact": "a made thing", "noun.attribute": "a property",
+    "noun.body": "a body part", "noun.cognition": "an idea", "noun.communication": "a message",
+    "noun.event": "an event", "noun.feeling": "a feeling", "noun.food": "food", "noun.group": "a group",
+    "noun.location": "a place", "noun.motive": "a motive", "noun.object": "a natural thing",
+    "noun.person": "a person", "noun.phenomenon": "a phenomenon", "noun.plant": "a plant",
+    "noun.possession": "a possession", "noun.process": "a process", "noun.quantity": "an amount",
+    "noun.relation": "a relation", "noun.shape": "a shape", "noun.state": "a state", "noun.substance": "a substance",
+    "noun.time": "a time", "verb.body": "a bodily act", "verb.change": "changing", "verb.cognition": "thinking",
+    "verb.communication": "telling", "verb.competition": "competing", "verb.consumption": "consuming",
+    "verb.contact": "touching", "verb.creation": "making", "verb.emotion": "feeling", "verb.motion": "moving",
+    "verb.perception": "perceiving", "verb.possession": "having", "verb.social": "a social act",
+    "verb.stative": "being", "verb.weather": "weather", "adj.ppl": "a participle",
+}
+
 
 @lru_cache(maxsize=1)
 def hand_labels() -> dict[str, str]:
@@ -35,11 +53,13 @@ def sense_lemma(key: str) -> str:
 
 
 def sense_label(key: str) -> str:
-    """Our gloss for a preset word's key, else lemma plus lexicographer file and lexical id."""
+    """Our gloss for a preset word's key, else the lemma plus its lexicographer file in plain words (and the lexical
+    id, counted from 1, when it is not the file's first sense of the lemma)."""
     if key in hand_labels():
         return hand_labels()[key]
     try:
         _, lexfile, lex_id = key.split("%", 1)[1].split(":")[:3]
-        return f"{sense_lemma(key)} ({LEXICOGRAPHER_FILES[int(lexfile)]} {lex_id})"
+        number = f" ({int(lex_id) + 1})" if int(lex_id) else ""
+        return f"{sense_lemma(key)}: {PLAIN_FILES[LEXICOGRAPHER_FILES[int(lexfile)]]}{number}"
     except (IndexError, ValueError):
         return key

@@ -2,15 +2,24 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import pandas as pd
 import streamlit as st
 
 from engine import Encoder
-from engine.decay.curves import MAX_OFFSET, SAMPLE_SIZE, cached_curves, curves, half_life
+from engine.decay.curves import (
+    MAX_OFFSET,
+    SAMPLE_SIZE,
+    cached_curves,
+    curves,
+    half_life,
+)
+from engine.encoders.base import layer_title
 from ui.common import ENCODER_COLOURS, ENCODER_TITLES, get_encoder
 from ui.decay.figures import corpus_chart
 from ui.decay.state import STATE
+from ui.presenter import show_chart
 
 
 @st.cache_resource(show_spinner=False)
@@ -25,9 +34,11 @@ def stored_curves(encoder_name: str, key: str) -> pd.DataFrame | None:
 
 
 def format_half_life(value: float | None) -> str:
+    """A half-life in words, "over 30" when influence never halves, "no context" for a static encoder (words, not
+    "> 30": a table cell is Markdown, where ">" starts a quotation)."""
     if value is None:
         return "no context"
-    return f"> {MAX_OFFSET}" if math.isinf(value) else f"{value:.1f}"
+    return f"over {MAX_OFFSET}" if math.isinf(value) else f"{value:.1f}"
 
 
 def corpus_view(encoders: dict[str, Encoder]) -> None:
@@ -67,17 +78,25 @@ def _curve_tables(encoders: dict[str, Encoder]) -> dict[str, pd.DataFrame]:
     return {name: table for name, table in tables.items() if table is not None}
 
 
+def depth_title(depth: float) -> str:
+    """A relative depth in words: "input", "1/3 of the way up", "halfway", "top"."""
+    if depth in (0, 1):
+        return "input" if depth == 0 else "top"
+    fraction = Fraction(depth).limit_denominator(12)
+    return "halfway" if fraction == Fraction(1, 2) else f"{fraction} of the way up"
+
+
 def _depth_controls(encoders: dict[str, Encoder], tables: dict[str, pd.DataFrame]) -> tuple[float, bool]:
     """The relative-depth slider (every layer depth of the shown encoders) and the log-scale toggle."""
     depths = sorted({round(d, 2) for name in tables for d in encoders[name].layer_depths() if not math.isnan(d)})
     state = STATE
     state["depth"] = min(depths, key=lambda d: abs(d - state["depth"]))
-    controls, scale = st.columns([4, 1])
-    controls.select_slider(
-        "Layer depth (0 = input layer, 1 = top layer; each encoder shows its layer nearest to it)", depths,
-        format_func=lambda d: {0: "0 · input", 1: "1 · top"}.get(d, f"{d:.2f}"), **state.widget("depth"),
+    st.select_slider(
+        "How deep in each network", depths, format_func=depth_title, **state.widget("depth"),
+        help="Relative depth: 0 is the input layer, 1 the top layer; each encoder shows its layer nearest to it.",
     )
-    scale.toggle("Log scale", help="Shows the long tails far from the word.", **state.widget("log"))
+    st.toggle("Stretch the small values (log scale)", **state.widget("log"),
+              help="A logarithmic y axis: shows the long tails far from the word.")
     state.write_url()
     return state["depth"], state["log"]
 
@@ -92,17 +111,19 @@ def _curves_and_half_lives(encoders: dict[str, Encoder], tables: dict[str, pd.Da
         nearest = min(layer_depth, key=lambda n: (abs(layer_depth[n] - depth), -layer_depth[n]))
         rows = table[(table["layer"] == nearest) & (table["direction"] == "both")]
         life = {side: format_half_life(half_life(rows, side)) for side in ("left", "right", "both")}
-        label = f"{ENCODER_TITLES[name]} · {nearest}"
+        names = list(encoders[name].layer_names)
+        label = f"{ENCODER_TITLES[name]}, {layer_title(names, names.index(nearest))}"
         shown.append((f"{label}: half-life {life['both']}", ENCODER_COLOURS[name], rows))
-        lives.append({"encoder · layer": label, **{f"half-life {side}": value for side, value in life.items()}})
-    st.plotly_chart(corpus_chart(shown, log_scale), width="stretch")
-    table_column, notes = st.columns([3, 2])
-    table_column.dataframe(pd.DataFrame(lives), hide_index=True, width="stretch")
-    notes.caption(
+        lives.append({"encoder, layer": f"{label} ({nearest})", "words before": life["left"],
+                      "words after": life["right"], "both sides": life["both"]})
+    show_chart(corpus_chart(shown, log_scale))
+    st.markdown("**Half-life: how many words away a word's influence halves**")
+    st.table(pd.DataFrame(lives), hide_index=True)  # HTML, so its text grows with the page's in presenter mode
+    st.caption(
         "Half-life: the distance, in words, at which the mean influence falls to half its value at distance 1 "
-        f"(interpolated between whole distances; “> {MAX_OFFSET}” if it never does). Left: the context word comes "
-        "before; right: after; both: the two sides pooled. Shaded bands: 95% bootstrap intervals over sentences."
+        f"(interpolated between whole distances; “over {MAX_OFFSET}” if it never does). Words before: the context word "
+        "comes before; after: it comes after; both sides pooled. Shaded bands: 95% bootstrap intervals over sentences."
     )
     everything = pd.concat(tables.values(), ignore_index=True)
-    notes.download_button("Download all curves, every layer (CSV)", everything.to_csv(index=False),
-                          "distance_decay_curves.csv", "text/csv")
+    st.download_button("Download the curves (CSV)", everything.to_csv(index=False), "distance_decay_curves.csv",
+                       "text/csv", help="Every encoder, every layer, both halves: mean, 95% band and pairs per offset.")

@@ -18,10 +18,12 @@ def word_labels(words: list[str]) -> list[str]:
     return [f"{i + 1} · {plotly_text(word)}" for i, word in enumerate(words)]
 
 
-def influence_heatmap(matrix: np.ndarray, words: list[str], chosen: int) -> go.Figure:
+def influence_heatmap(matrix: np.ndarray, words: list[str], chosen: int, row_height: int = 26) -> go.Figure:
     """Rows: whose vector (word i); columns: whose input (word j); colour: share of row i's strongest context word.
 
-    The diagonal is NaN (left out) and shows the grey background; the chosen row is framed in red.
+    The diagonal is NaN (left out) and shows the grey background; the chosen row is framed in red. Each row gets
+    ``row_height`` px (more when the text is larger) and the colour bar lies under the map, so the map keeps the
+    width on a narrow screen.
     """
     labels = word_labels(words)
     escaped = [plotly_text(word) for word in words]
@@ -32,15 +34,16 @@ def influence_heatmap(matrix: np.ndarray, words: list[str], chosen: int) -> go.F
     figure = go.Figure(go.Heatmap(
         z=matrix, x=labels, y=labels, zmin=0, zmax=1, colorscale=HEAT_SCALE, text=hover,
         hovertemplate="%{text}<extra></extra>",
-        colorbar={"title": {"text": "influence<br>(strongest other<br>word = 1)"}},
+        colorbar={"orientation": "h", "y": -0.03, "yanchor": "top", "thickness": 14,
+                  "title": {"text": "influence (strongest other word = 1)", "side": "top"}},
     ))
     figure.add_shape(type="rect", x0=-0.5, x1=len(words) - 0.5, y0=chosen - 0.5, y1=chosen + 0.5,
                      line={"color": "#d62728", "width": 3})
     figure.update_layout(
-        height=min(900, 160 + 26 * len(words)), margin={"t": 30, "l": 10, "r": 10, "b": 10},
+        height=min(1000, 260 + row_height * len(words)), margin={"t": 10, "l": 10, "r": 10, "b": 10},
         plot_bgcolor="#c8c8c8",  # shows through the left-out diagonal
-        xaxis={"title": "word j (whose input changes)", "side": "top", "tickangle": -60, "showgrid": False},
-        yaxis={"title": "word i (whose vector is measured)", "autorange": "reversed", "showgrid": False},
+        xaxis={"title": "the word changed (j)", "side": "top", "tickangle": -60, "showgrid": False},
+        yaxis={"title": "the word measured (i)", "autorange": "reversed", "showgrid": False},
     )
     return figure
 
@@ -56,7 +59,7 @@ def row_bars(row: np.ndarray, words: list[str], chosen: int) -> go.Figure:
     ))
     figure.update_layout(
         height=420, margin={"t": 30, "l": 10, "r": 10, "b": 10}, showlegend=False,
-        xaxis={"title": f"offset from “{escaped[chosen]}” (blue: left, orange: right)", "tickvals": offsets,
+        xaxis={"title": f"words before “{escaped[chosen]}” (blue) and after it (orange)", "tickvals": offsets,
                "ticktext": ticks, "tickangle": -60},
         yaxis={"title": "influence (strongest other word = 1)", "range": [0, 1.05]},
     )
@@ -73,7 +76,8 @@ def corpus_chart(curves: list[tuple[str, str, pd.DataFrame]], log_scale: bool) -
             figure.add_trace(go.Scatter(
                 x=np.concatenate([side["offset"], side["offset"][::-1]]),
                 y=np.concatenate([side["high"], side["low"][::-1]]),
-                fill="toself", fillcolor=f"rgba({red},{green},{blue},0.18)", line={"width": 0},
+                fill="toself", fillcolor=f"rgba({red},{green},{blue},0.18)",
+                line={"width": 0, "color": "rgba(0,0,0,0)"},  # no outline, even where lines are thickened
                 hoverinfo="skip", showlegend=False, legendgroup=label,
             ))
             figure.add_trace(go.Scatter(
@@ -84,8 +88,9 @@ def corpus_chart(curves: list[tuple[str, str, pd.DataFrame]], log_scale: bool) -
                               "%{customdata[2]:,} pairs)<extra>" + plotly_text(label) + "</extra>",
             ))
     figure.update_layout(
-        height=440, margin={"t": 30, "l": 10, "r": 10, "b": 10}, legend={"orientation": "h", "y": -0.18},
-        xaxis={"title": "signed distance j − i (negative: the source word is to the left)", "dtick": 5},
-        yaxis={"title": "mean influence (strongest other word = 1)", "type": "log" if log_scale else "linear"},
+        height=520, margin={"t": 10, "l": 10, "r": 10, "b": 10},
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},  # above the plot, never over a curve
+        xaxis={"title": "distance (− words before, + words after)", "dtick": 5},
+        yaxis={"title": "mean influence (strongest = 1)", "type": "log" if log_scale else "linear"},
     )
     return figure

@@ -16,10 +16,22 @@ from engine.decay.influence import (
     normalise_rows,
     squared_influence,
 )
+from engine.encoders.base import layer_title
 from engine.tokenize import tokenize
 from ui.common import ENCODER_TITLES, escape_markdown, get_encoder
 from ui.decay.figures import influence_heatmap, row_bars
-from ui.decay.state import MAX_CHARS, PRESETS, SENTENCE_MAX_WORDS, STATE, choose_row, use_preset
+from ui.decay.state import (
+    MAX_CHARS,
+    PRESETS,
+    SENTENCE_MAX_WORDS,
+    STATE,
+    choose_row,
+    use_preset,
+)
+from ui.presenter import big_caption, presenting, show_chart
+
+DIRECTION_TITLES = {"both": "whole vector", "forward": "left-to-right half", "backward": "right-to-left half"}
+METHOD_TITLES = {"occlusion": "remove the word", "gradient": "exact sensitivity"}
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -94,17 +106,22 @@ def _controls(encoders: dict[str, Encoder]) -> Choice:
     recurrent = len(directions(encoder)) > 1
     direction = state.keep_in("direction", VECTOR_DIRECTIONS if recurrent else ["both"])
     method = state.keep_in("method", METHODS)
-    left, middle, right, far = st.columns([3, 2, 3, 3])
+    left, right = st.columns(2)  # two per row: four in a row cut their labels on a 1024 px screen
     left.radio("Encoder", names, format_func=ENCODER_TITLES.get, horizontal=True, **state.widget("encoder"))
-    middle.selectbox("Layer", layers, help="The default is the network's top layer.", **state.widget("layer"))
-    right.radio(
-        "Direction", VECTOR_DIRECTIONS, horizontal=True, disabled=not recurrent, **state.widget("direction"),
-        help="The forward half of a recurrent vector reads left to right, the backward half right to left "
-             "(BiLSTM and ELMo only).",
+    titles = {layer_name: layer_title(layers, index) for index, layer_name in enumerate(layers)}
+    right.selectbox("Layer", layers, format_func=titles.get, **state.widget("layer"),
+                    help="The default is the network's top layer. Technical names: "
+                         + "; ".join(f"{title} = `{layer_name}`" for layer_name, title in titles.items()) + ".")
+    left, right = st.columns(2)
+    left.radio(
+        "Part of the vector", VECTOR_DIRECTIONS, format_func=DIRECTION_TITLES.get, horizontal=True,
+        disabled=not recurrent, **state.widget("direction"),
+        help="A recurrent vector is two halves: the forward half reads left to right, the backward half right to "
+             "left (BiLSTM and ELMo only; `direction` = both, forward or backward).",
     )
-    far.radio("Measure", METHODS, horizontal=True, **state.widget("method"),
-              help="Occlusion: replace word j and see how far word i's vector moves. "
-                   "Gradient: the exact norm of the Jacobian ∂h_i/∂x_j.")
+    right.radio("Measure", METHODS, format_func=METHOD_TITLES.get, horizontal=True, **state.widget("method"),
+                help="Remove the word (occlusion): replace word j by a neutral input and see how far word i's vector "
+                     "moves. Exact sensitivity (gradient): the norm of the Jacobian ∂h_i/∂x_j.")
     state.write_url()
     return Choice(name, encoder, layers, layer, direction, method)
 
@@ -140,19 +157,31 @@ def _word_choice(words: list[str]) -> int:
     return word
 
 
+def headline(words: list[str], row: np.ndarray, word: int) -> str:
+    """The chosen word and the other word that moves it most, in a sentence a room can read from afar."""
+    others = np.where(np.arange(len(words)) == word, -np.inf, np.nan_to_num(row, nan=-np.inf))
+    strongest = int(np.argmax(others))
+    if others[strongest] <= 0:
+        return f"“{words[word]}”: no other word moves its vector here"
+    offset = strongest - word
+    where = f"{abs(offset)} word{'s' if abs(offset) > 1 else ''} {'before' if offset < 0 else 'after'} it"
+    return f"“{words[word]}” is moved most by “{words[strongest]}”, {where}"
+
+
 def _draw(choice: Choice, method: str, words: list[str], matrix: np.ndarray, word: int) -> None:
-    """The heatmap, the chosen word's row as bars, and what the numbers mean."""
-    heat, bars = st.columns([3, 2])
-    heat.plotly_chart(influence_heatmap(matrix, words, word), width="stretch")
-    bars.plotly_chart(row_bars(matrix[word], words, word), width="stretch")
-    bars.markdown(
+    """The chosen word's headline, the heatmap and its row as bars, one under the other at full width (side by side
+    they shrank the heatmap to a sliver on a 1024 px screen), and what the numbers mean."""
+    big_caption(headline(words, matrix[word], word))
+    show_chart(influence_heatmap(matrix, words, word, row_height=34 if presenting() else 26))
+    show_chart(row_bars(matrix[word], words, word))
+    st.markdown(
         f"**“{escape_markdown(words[word])}”** (word {word + 1}): each bar is "
         f"{measure_text(method, choice.encoder)}. "
         "Every row of the heatmap is divided by its largest value from another word, so 1 marks the context word "
         "that shapes it most. The word itself (the grey diagonal) is left out: its own input always matters most."
     )
     if choice.direction != "both":
-        bars.caption(f"Only the {choice.direction} half of each vector: it is computed from the words on one side "
+        st.caption(f"Only the {choice.direction} half of each vector: it is computed from the words on one side "
                      "only, so every word on the other side reads exactly 0.")
     if not choice.encoder.contextual:
-        bars.caption("A static embedding has no context: only the word itself counts.")
+        st.caption("A static embedding has no context: only the word itself counts.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ui.page_state import Field, PageState
 
 PRESETS = [  # (button, sentence, the word shown first)
-    ("Agreement across a phrase", "The keys to the old wooden cabinet in the hallway were lost.", "were"),
+    ("Agreement", "The keys to the old wooden cabinet in the hallway were lost.", "were"),
     ("A pronoun", "The trophy did not fit in the brown suitcase because it was too big.", "it"),
     ("A long sentence", "After the meeting that ran well past midnight, the engineers who had argued all evening "
                         "finally went home.", "went"),

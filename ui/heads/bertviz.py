@@ -3,8 +3,11 @@
 bertviz (Vig 2019) draws with its own ``head_view.js`` / ``model_view.js`` and fetches require.js, d3 and jQuery
 from a CDN. Here its two scripts are fed the parameters its Python functions would build, their CDN
 ``require.config`` is removed, and the three libraries are inlined from ``ui/heads/vendor`` (see its README) and
-registered as the AMD modules the scripts ask for. Tokens travel as JSON inside a ``<script>``; ``<``, ``>`` and
-``&`` are written as ``\\u003c``-style escapes so that no token can close the script element.
+registered as the AMD modules the scripts ask for. The model view is our copy of bertviz's script (in the same
+folder): it colours each head by its label, as the page's grid does, instead of by layer, and fits all the heads
+into the width of its frame (bertviz's fixed 970 px showed only heads 1-7 at 1024 px). Tokens travel as JSON
+inside a ``<script>``; ``<``, ``>`` and ``&`` are written as ``\\u003c``-style escapes so that no token can close
+the script element.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import numpy as np
 
 VENDOR = Path(__file__).resolve().parent / "vendor"
 VENDOR_SCRIPTS = ("jquery-3.7.1.min.js", "d3-5.7.0.min.js", "require-2.3.6.js")  # globals first, then require
+VENDORED_VIEWS = {"model_view.js": VENDOR / "model_view-1.4.1.js"}  # our changed copies; others come from bertviz
 # Registered after require.js so that ``requirejs(['jquery', 'd3'], ...)`` finds them without loading anything.
 AMD_SHIM = ("define('jquery', [], function () { return window.jQuery; });\n"
             "define('d3', [], function () { return window.d3; });")
@@ -49,8 +53,10 @@ def _libraries() -> str:
 
 @lru_cache(maxsize=2)
 def _bertviz_script(name: str) -> str:
-    """bertviz's own view script with its CDN ``require.config`` removed."""
-    source = files("bertviz").joinpath(name).read_text(encoding="utf-8")
+    """bertviz's view script (or our copy of it) with its CDN ``require.config`` removed."""
+    vendored = VENDORED_VIEWS.get(name)
+    source = (vendored.read_text(encoding="utf-8") if vendored
+              else files("bertviz").joinpath(name).read_text(encoding="utf-8"))
     stripped, count = _REQUIRE_CONFIG.subn("/* libraries inlined by ui/heads/bertviz.py */", source, count=1)
     if count != 1 or "PYTHON_PARAMS" not in stripped:
         raise ValueError(f"bertviz's {name} no longer has the layout this module expects")
@@ -65,10 +71,13 @@ def _check_size(attention: np.ndarray, what: str) -> None:
         )
 
 
-def _document(root_id: str, controls: str, script: str, params: dict) -> str:
+def _document(root_id: str, controls: str, script: str, params: dict, zoom: float = 1.0) -> str:
+    """The page: libraries, controls and the view; ``zoom`` enlarges everything (the frame must grow with it)."""
     body = script.replace("PYTHON_PARAMS", script_json(params), 1)
     return (
-        f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="margin:0">\n{_libraries()}\n'
+        # overflow: bertviz sizes its SVG to the token rows, and the last token's descenders fell outside it
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><style>#vis svg {{overflow: visible}}</style></head>'
+        f'<body style="margin:0; zoom:{zoom}">\n{_libraries()}\n'
         f'<div id="{root_id}" style="{_FONT}">\n<span style="user-select:none">{controls}</span>\n'
         f"<div id='vis'></div>\n</div>\n<script>\n{body}\n</script>\n</body></html>"
     )
@@ -81,30 +90,36 @@ def _attention_data(attention: np.ndarray, tokens: list[str]) -> list[dict]:
     return [{"name": None, "attn": values, "left_text": list(tokens), "right_text": list(tokens)}]
 
 
-def head_view_html(attention: np.ndarray, tokens: list[str], layer: int, heads: list[int] | None = None) -> str:
+def head_view_html(attention: np.ndarray, tokens: list[str], layer: int, heads: list[int] | None = None,
+                   zoom: float = 1.0) -> str:
     """bertviz's head view of one layer: ``attention`` (layers, heads, n, n); ``layer`` and ``heads`` 0-based
     (the heads drawn at first; the user can tick the others). bertviz shows the numbers it is given as labels,
-    so it is given the 1-based numbers the rest of the app uses."""
+    so it is given the 1-based numbers the rest of the app uses. ``zoom`` enlarges it (presenter mode)."""
     one_layer = attention[layer:layer + 1]
     _check_size(one_layer, "head view")
     params = {"attention": _attention_data(one_layer, tokens), "default_filter": "0", "root_div_id": "bertviz-head",
               "layer": layer + 1, "heads": heads, "include_layers": [layer + 1]}
-    return _document("bertviz-head", "Layer: <select id=\"layer\"></select>", _bertviz_script("head_view.js"), params)
+    return _document("bertviz-head", "Layer: <select id=\"layer\"></select>", _bertviz_script("head_view.js"), params,
+                     zoom)
 
 
-def model_view_html(attention: np.ndarray, tokens: list[str]) -> str:
-    """bertviz's model view: a thumbnail per layer and head (labelled from 1); click one to enlarge it."""
+def model_view_html(attention: np.ndarray, tokens: list[str], head_colours: list[list[str]]) -> str:
+    """bertviz's model view: a thumbnail per layer and head (labelled from 1), drawn in ``head_colours``
+    [layer][head] (CSS colours); click one to enlarge it. It does not depend on the chosen head, so choosing another
+    head sends the browser the same HTML and the frame is not redrawn."""
     _check_size(attention, "model view")
     n_layers, n_heads = attention.shape[:2]
+    if (len(head_colours), {len(row) for row in head_colours}) != (n_layers, {n_heads}):
+        raise ValueError(f"head_colours must be {n_layers} rows of {n_heads} colours")
     params = {"attention": _attention_data(attention, tokens), "default_filter": "0", "display_mode": "light",
               "root_div_id": "bertviz-model", "include_layers": list(range(1, n_layers + 1)),
-              "include_heads": list(range(1, n_heads + 1)), "total_heads": n_heads}
+              "include_heads": list(range(1, n_heads + 1)), "total_heads": n_heads, "head_colors": head_colours}
     return _document("bertviz-model", "", _bertviz_script("model_view.js"), params)
 
 
-def head_view_height(n_tokens: int) -> int:
+def head_view_height(n_tokens: int, zoom: float = 1.0) -> int:
     """Pixels the head view needs: bertviz draws 22.5 px per token plus its head checkboxes and layer menu."""
-    return int(n_tokens * 22.5 + 90)
+    return int((n_tokens * 22.5 + 90) * zoom)
 
 
 def model_view_height(n_layers: int, n_heads: int, n_tokens: int) -> int:

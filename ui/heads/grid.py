@@ -1,78 +1,150 @@
-"""Plotly figures of attention: every head of a model as one tiled heatmap, and one head large.
+"""Plotly figures of attention: every head of a model as one tiled heatmap whose tiles are clicked to choose a head,
+and one head large.
 
 The grid is a single heatmap trace (tiles separated by empty cells) rather than one subplot per head: with 72 or
 144 heads that is what keeps it fast to build and to draw. Each tile is scaled to its own maximum so that faint
-heads still show their pattern; the hover gives the real weight. Tokens are HTML-escaped in hover text.
+heads still show their pattern. Over it lies one invisible square marker per tile, carrying (layer, head): a heatmap
+sends no point selections to Streamlit, a scatter does, so a click on a tile selects its marker. The hover is per
+tile (its label and its strongest link in this sentence), not per cell: 72 × n² hover strings were most of the
+figure's bytes, and the chosen head's own heatmap gives every weight. Each head has its own frame (a shape in its
+label's colour) and the letter of its label above it (one text trace per colour, so that a selection dims none).
 
-The figure goes to the browser as JSON on every new sentence, so it is kept small: values rounded (3 decimals for the
-shading, 4 for the weights shown), the head in the hover as "L3 H1" (its label is the tile's frame), the weight a
-number the hover formats: about a quarter of the bytes of full-precision values and spelled-out hovers.
+The figure does not depend on the chosen head, so a head change sends the browser the same figure (Streamlit then
+sends a reference, and Plotly draws nothing again): the chosen head's frame is turned black and thick by a style rule
+(``chosen_frame_style``) that picks its shape by index. Redrawing the grid was most of a head change's time in the
+browser.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+import plotly.colors
 import plotly.graph_objects as go
 
 from ui.common import plotly_text
+from ui.heads.names import LABEL_INITIALS, label_name, layer_name
 
 LABEL_COLOURS = {"coreference": "#d62728", "syntax": "#1f77b4", "meaning": "#2ca02c", "topic": "#ff7f0e",
                  "other": "#9e9e9e"}
 LABEL_BADGES = {"coreference": "red", "syntax": "blue", "meaning": "green", "topic": "orange", "other": "gray"}
-MAX_HOVER_TOKENS = 40  # beyond this the grid drops per-cell hover text (72 x n² strings get slow)
-GAP = 1  # empty cells between tiles
+GAP = 1  # empty cells between tiles, across
+BAND = 0.4  # the band above each tile for its badge, as a share of the tile's height
+LAYER_PX = 80  # figure pixels per layer of tiles
+# Plotly's "Blues" spelled out: the unvalidated figure would hand the name to plotly.js, whose "Blues" runs dark to
+# light
+BLUES = [[i / 8, colour] for i, colour in enumerate(plotly.colors.sequential.Blues)]  # its 9 colours
 MAX_GRID_CELLS = 1_000_000  # heads x n²: 117 tokens for 72 heads, 83 for 144; more would freeze the browser
 
 
-def attention_grid(attention: np.ndarray, tokens: list[str], labels: dict[tuple[int, int], str],
-                   shown: set[str], selected: tuple[int, int] | None = None) -> go.Figure:
-    """All heads as tiles: row = layer, column = head (1-based in the labels), each framed in its label's colour.
+@dataclass(frozen=True)
+class GridParts:
+    """The grid for one sentence, units and filter (plain arrays, cheap to cache)."""
 
-    ``attention`` (layers, heads, n, n); heads whose label is not in ``shown`` are left blank;
-    ``selected`` (layer, head), 1-based, gets a thick frame.
-    """
+    canvas: np.ndarray  # the tiles' shading, NaN between tiles and for the heads filtered out
+    n_layers: int
+    n_heads: int
+    n: int  # tokens per side of a tile
+    band: int  # rows above each tile for its badge
+    labels: dict[tuple[int, int], str]  # every head's label, 1-based keys
+    tiles: list[tuple[int, int]]  # the heads drawn (their label is shown), with a hover each
+    hovers: list[str]
+
+    @property
+    def step(self) -> tuple[int, int]:
+        """(rows, columns) from one tile to the next."""
+        return self.n + self.band, self.n + GAP
+
+    def corner(self, layer: int, head: int) -> tuple[int, int]:
+        """(top row, left column) of a tile (1-based layer and head)."""
+        return (layer - 1) * self.step[0] + self.band, (head - 1) * self.step[1]
+
+    def centre(self, layer: int, head: int) -> tuple[float, float]:
+        """(x, y) of a tile's centre in the heatmap's cell coordinates."""
+        top, left = self.corner(layer, head)
+        return left + (self.n - 1) / 2, top + (self.n - 1) / 2
+
+    def frame(self, layer: int, head: int) -> dict[str, float]:
+        """The corners (``x0``, ``x1``, ``y0``, ``y1``) of the frame around a tile."""
+        top, left = self.corner(layer, head)
+        return {"x0": left - 0.5, "x1": left + self.n - 0.5, "y0": top - 0.5, "y1": top + self.n - 0.5}
+
+
+def grid_parts(attention: np.ndarray, tokens: list[str], labels: dict[tuple[int, int], str], shown: set[str],
+               links: np.ndarray) -> GridParts:
+    """Tiles for ``attention`` (layers, heads, n, n) with the heads whose label is in ``shown``; ``links``
+    (layers, heads, 2) is each head's strongest (from, to) pair, named in its hover."""
     n_layers, n_heads, n = attention.shape[:3]
-    step = n + GAP
-    scaled = attention / np.maximum(attention.max(axis=(-1, -2), keepdims=True), 1e-9)
-    canvas = np.full((n_layers * step - GAP, n_heads * step - GAP), np.nan)
-    weights = np.full(canvas.shape, np.nan)
-    hover, pair = None, None
-    if n <= MAX_HOVER_TOKENS:
-        hover = np.full(canvas.shape, "", dtype=object)
-        safe = [plotly_text(t) for t in tokens]
-        pair = np.array([[f"{safe[i]} → {safe[j]}" for j in range(n)] for i in range(n)], dtype=object)
-    shapes = []
-    for layer in range(n_layers):
-        for head in range(n_heads):
-            label = labels.get((layer + 1, head + 1), "other")
-            if label not in shown:
-                continue
-            top, left = layer * step, head * step
-            canvas[top:top + n, left:left + n] = scaled[layer, head]
-            weights[top:top + n, left:left + n] = attention[layer, head]
-            if hover is not None:
-                hover[top:top + n, left:left + n] = f"L{layer + 1} H{head + 1}: " + pair
-            is_selected = selected == (layer + 1, head + 1)
-            shapes.append({
-                "type": "rect", "x0": left - 0.5, "x1": left + n - 0.5, "y0": top - 0.5, "y1": top + n - 0.5,
-                "line": {"color": "black" if is_selected else LABEL_COLOURS[label], "width": 5 if is_selected else 3},
-            })
-    figure = go.Figure(go.Heatmap(
-        z=np.round(canvas, 3), colorscale="Blues", zmin=0, zmax=1, showscale=False, xgap=0, ygap=0,
-        text=hover, customdata=None if hover is None else np.round(weights, 4),
-        hovertemplate="%{text}<br>weight %{customdata:.3f}<extra></extra>" if hover is not None else None,
-        hoverinfo=None if hover is not None else "skip",
-    ))
-    centres_x = [h * step + (n - 1) / 2 for h in range(n_heads)]
-    centres_y = [layer * step + (n - 1) / 2 for layer in range(n_layers)]
-    figure.update_layout(
-        shapes=shapes, height=80 * n_layers + 50, margin={"l": 70, "r": 10, "t": 40, "b": 10},
-        xaxis={"tickvals": centres_x, "ticktext": [f"head {h + 1}" for h in range(n_heads)], "side": "top",
-               "showgrid": False, "zeroline": False},
-        yaxis={"tickvals": centres_y, "ticktext": [f"layer {x + 1}" for x in range(n_layers)], "autorange": "reversed",
-               "showgrid": False, "zeroline": False},
-        plot_bgcolor="white",
-    )
-    return figure
+    band = max(1, round(BAND * n))
+    step_y, step_x = n + band, n + GAP
+    scaled = np.round(attention / np.maximum(attention.max(axis=(-1, -2), keepdims=True), 1e-9), 3)
+    canvas = np.full((n_layers * step_y, n_heads * step_x - GAP), np.nan, dtype=np.float32)
+    safe = [plotly_text(t) for t in tokens]
+    every = {(layer + 1, head + 1): labels.get((layer + 1, head + 1), "other")
+             for layer in range(n_layers) for head in range(n_heads)}
+    tiles, hovers = [], []
+    for (layer, head), label in every.items():
+        if label not in shown:
+            continue
+        top, left = (layer - 1) * step_y + band, (head - 1) * step_x
+        canvas[top:top + n, left:left + n] = scaled[layer - 1, head - 1]
+        source, target = links[layer - 1, head - 1]
+        link = (f"strongest link here: {safe[source]} → {safe[target]} "
+                f"({attention[layer - 1, head - 1, source, target]:.0%})" if n > 1 else "")
+        tiles.append((layer, head))
+        hovers.append(f"{layer_name(layer, n_layers)}, head {head}<br>{label_name(label)} ({label})"
+                      f"<br>{link}<br>click to choose it")
+    return GridParts(canvas, n_layers, n_heads, n, band, every, tiles, hovers)
+
+
+def grid_figure(parts: GridParts, chosen: tuple[int, int] | None = None) -> go.Figure:
+    """The grid; a click on a tile selects its marker, whose ``customdata`` is (layer, head). ``chosen`` (1-based)
+    is framed in black in the figure itself, for a figure drawn once (the tour, an export); the page leaves it out
+    and uses ``chosen_frame_style``, so that its figure stays the same when the head changes. Built from plain dicts
+    without Plotly's validation (validating its 72 frames would cost more than the rest of a run)."""
+    shown = set(parts.tiles)
+    traces: list[dict] = [{"type": "heatmap", "z": parts.canvas, "colorscale": BLUES, "zmin": 0, "zmax": 1,
+                           "showscale": False, "hoverinfo": "skip"}]
+    for label, colour in LABEL_COLOURS.items():
+        keys = [key for key in parts.tiles if parts.labels[key] == label]
+        if keys and LABEL_INITIALS[label]:  # drawn just above the tile's top edge
+            above = [parts.centre(*key) for key in keys]
+            traces.append({"type": "scatter", "x": [x for x, _ in above], "y": [y - parts.n / 2 for _, y in above],
+                           "mode": "text", "textposition": "top center",
+                           "text": [f"<b>{LABEL_INITIALS[label]}</b>"] * len(keys),
+                           "textfont": {"color": colour, "size": 14}, "hoverinfo": "skip", "showlegend": False,
+                           "unselected": {"textfont": {"color": colour}}})
+    centres = [parts.centre(*key) for key in parts.tiles]
+    traces.append({  # last, so that it lies on top
+        "type": "scatter", "x": [x for x, _ in centres], "y": [y for _, y in centres], "mode": "markers",
+        "customdata": [list(key) for key in parts.tiles], "hovertext": parts.hovers,
+        "hovertemplate": "%{hovertext}<extra></extra>", "showlegend": False,
+        "marker": {"symbol": "square", "size": 36, "opacity": 0},
+        "selected": {"marker": {"opacity": 0}}, "unselected": {"marker": {"opacity": 0}},
+    })
+    layout = {
+        "height": LAYER_PX * parts.n_layers + 60, "margin": {"l": 60, "r": 10, "t": 60, "b": 10},
+        "xaxis": {"tickvals": [parts.centre(1, h)[0] for h in range(1, parts.n_heads + 1)],
+                  "ticktext": [str(h) for h in range(1, parts.n_heads + 1)], "side": "top", "title": {"text": "head"},
+                  "showgrid": False, "zeroline": False, "fixedrange": True},
+        "yaxis": {"tickvals": [parts.centre(x, 1)[1] for x in range(1, parts.n_layers + 1)],
+                  "ticktext": [str(x) for x in range(1, parts.n_layers + 1)], "title": {"text": "layer"},
+                  "autorange": "reversed", "showgrid": False, "zeroline": False, "fixedrange": True},
+        "plot_bgcolor": "white", "hoverdistance": 60, "dragmode": False,
+        "shapes": [{"type": "rect", **parts.frame(*key), "opacity": 1 if key in shown or key == chosen else 0,
+                    "line": {"color": "black", "width": 6} if key == chosen else
+                    {"color": LABEL_COLOURS[label], "width": 3}} for key, label in parts.labels.items()],  # by head
+    }
+    return go.Figure(data=traces, layout=layout, _validate=False)
+
+
+def chosen_frame_style(key: str, parts: GridParts, chosen: tuple[int, int]) -> str:
+    """A style sheet that draws the ``chosen`` head's frame black and thick in the grid chart keyed ``key``: its
+    frame is the shape numbered ``(layer - 1) * n_heads + head - 1`` (Plotly writes it in ``data-index``), and
+    Streamlit gives a keyed element the class ``st-key-<key>``."""
+    index = (chosen[0] - 1) * parts.n_heads + chosen[1] - 1
+    return (f'<style>.st-key-{key} .shapelayer path[data-index="{index}"] '
+            "{stroke: black !important; stroke-width: 6px !important; opacity: 1 !important}</style>")
 
 
 def head_heatmap(attention: np.ndarray, tokens: list[str], title: str) -> go.Figure:

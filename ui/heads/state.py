@@ -1,44 +1,81 @@
 """The Attention-heads page's state (``ui.page_state``): the sentence, the chosen head, filter, units and view.
 
 URL state: ``sentence``, ``layer`` and ``head`` (1-based), ``show`` (the labels listed), ``units`` and ``view``.
+A link without ``layer``/``head`` (and a reset) opens on the head its sentence demonstrates best: the preset's label,
+read from the model's measured labels rather than fixed numbers, so another ``BERT_MODEL`` opens on its own heads.
+The head changes through the head list, a click on a grid tile (``choose_tile``) or a preset.
 """
 from __future__ import annotations
 
-from engine.heads.labels import LABELS
+import streamlit as st
+
+from engine.heads.labels import LABELS, HeadReport, best_head
+from ui.heads.presets import PRESETS, opens_on, preset_of
 from ui.page_state import Field, PageState
 
-PRESETS = (
-    "The animal didn't cross the street because it was too tired.",
-    "The trophy didn't fit in the suitcase because it was too big.",
-    "Mary told her brother that she would visit him after she finished her exams.",
-    "The US Marines took most of Fallujah Wednesday, but still face pockets of resistance.",
-    "The bank raised its rates, so customers moved their savings from the bank to a credit union.",
-)
 UNITS = {"words": "Words", "pieces": "WordPiece pieces"}
 MAX_CHARS = 2000
 VIEWS = ("Head view", "Model view (all heads)", "Heatmap")
 TYPE_OWN = "(type your own below)"
+# The grid chart's bookkeeping (not page state: nothing a link or a reset should carry): which chart is drawn, and
+# which tile it holds selected.
+_GRID_CHART = "heads.grid.chart"
+_GRID_SELECTED = "heads.grid.selected"
 
 STATE = PageState("heads", {
-    "sentence": Field(PRESETS[0], parse=lambda text: text[:MAX_CHARS]),
-    "layer": Field(3, parse=int), "head": Field(1, parse=int),
+    "sentence": Field(PRESETS[0].sentence, parse=lambda text: text[:MAX_CHARS]),
+    "layer": Field(None, parse=int), "head": Field(None, parse=int),  # None: the sentence's best head
     "show": Field(list(LABELS), parse=lambda text: [x for x in text.split(",") if x in LABELS],
                   dump=lambda shown: None if set(shown) == set(LABELS) else ",".join(shown)),
     "units": Field("words", dump=lambda units: None if units == "words" else units),
     "view": Field(VIEWS[0], dump=lambda view: None if view == VIEWS[0] else view),
-    "preset": Field(TYPE_OWN, url=False), "choice": Field((3, 1), url=False),
+    "preset": Field(TYPE_OWN, url=False), "choice": Field(None, url=False),
 })
 
 
-def use_preset() -> None:
-    """The preset list's callback: its sentence becomes the page's."""
-    if STATE["preset"] in PRESETS:
-        STATE["sentence"] = STATE["preset"]
+def open_on_best_head(report: HeadReport) -> None:
+    """Without a chosen head, choose the best measured head of the label the sentence demonstrates."""
+    if STATE["layer"] is None or STATE["head"] is None:
+        best = best_head(report.labels, opens_on(STATE["sentence"]))
+        STATE["layer"], STATE["head"] = best.layer, best.head
+
+
+def use_preset(report: HeadReport) -> None:
+    """The preset list's callback: its sentence becomes the page's, and its best head the chosen one."""
+    preset = preset_of(STATE["preset"])
+    if preset is not None:
+        STATE["sentence"] = preset.sentence
+        STATE["layer"] = STATE["head"] = None
+        open_on_best_head(report)
 
 
 def choose_head() -> None:
     """The head list's callback: the URL keeps layer and head apart."""
     STATE["layer"], STATE["head"] = STATE["choice"]
+
+
+def grid_key() -> str:
+    """The grid chart's key, renewed when the chart holds a selected tile other than the chosen head (the head list
+    or a preset chose another one). Plotly toggles a selected point off when it is clicked again, so a chart still
+    holding tile A would take a click on A, after another head was chosen in the list, as "deselect" and the click
+    would be lost; a new key draws a new chart with nothing selected. The chart keeps its key otherwise, and so the
+    browser keeps it drawn (the figure does not change with the head, see ``ui.heads.grid``)."""
+    session = st.session_state
+    session.setdefault(_GRID_CHART, 0)
+    if session.get(_GRID_SELECTED) not in (None, (STATE["layer"], STATE["head"])):
+        session[_GRID_CHART] += 1
+        session[_GRID_SELECTED] = None
+    return f"heads-grid-{session[_GRID_CHART]}"
+
+
+def choose_tile() -> None:
+    """The grid's callback: a clicked tile chooses its head. Streamlit calls it only when the chart's selection
+    changes, so a selection left in the chart never overrides a later choice in the head list."""
+    points = st.session_state[f"heads-grid-{st.session_state[_GRID_CHART]}"]["selection"]["points"]
+    tiles = [point["customdata"] for point in points if "customdata" in point]
+    st.session_state[_GRID_SELECTED] = tuple(tiles[0]) if tiles else None
+    if tiles:
+        STATE["layer"], STATE["head"] = int(tiles[0][0]), int(tiles[0][1])
 
 
 def keep_a_view() -> None:

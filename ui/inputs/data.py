@@ -5,7 +5,7 @@ import numpy as np
 import streamlit as st
 
 from engine.inputs.order import OrderChange, order_experiment
-from engine.inputs.positions import cosine_by_offset, dot_by_offset, sinusoidal_positions
+from engine.inputs.positions import cosine_by_offset, sinusoidal_positions
 from engine.inputs.scripts import pieces_per_script
 from engine.inputs.spelling import SpellingSpace, spelling_space
 from ui.common import available_encoders
@@ -32,8 +32,9 @@ def order_changes(words: tuple[str, ...]) -> list[OrderChange]:
 
 @st.cache_data(show_spinner=False)
 def sinusoid_curve(dim: int, max_offset: int) -> np.ndarray:
-    """Mean dot product of two sinusoidal positions against their offset, over 512 positions."""
-    return dot_by_offset(sinusoidal_positions(512, dim), max_offset)
+    """Mean cosine of two sinusoidal positions against their offset, over 512 positions (every one has the same
+    length, so this is their dot product divided by d/2)."""
+    return cosine_by_offset(sinusoidal_positions(512, dim), max_offset)
 
 
 @st.cache_data(show_spinner=False)

@@ -10,24 +10,29 @@ from ui.common import ENCODER_COLOURS, ENCODER_TITLES, plotly_text
 MARGIN = {"t": 40, "l": 10, "r": 10, "b": 10}
 
 
-def position_heatmap(table: np.ndarray, title: str, colour_title: str) -> go.Figure:
+def position_heatmap(table: np.ndarray) -> go.Figure:
     """Positions down, vector dimensions across: each row is the vector added at that position. The colour range is
-    the 99th percentile of the values, so a few large weights do not wash the rest out."""
+    the 99th percentile of the values, so a few large weights do not wash the rest out. The dimensions are on top and
+    the colour bar lies under the map, so the map keeps the width."""
     limit = float(np.percentile(np.abs(table), 99)) or 1.0
     figure = go.Figure(go.Heatmap(z=table, colorscale="RdBu", zmin=-limit, zmax=limit,
-                                  colorbar={"title": {"text": colour_title}},
+                                  colorbar={"orientation": "h", "y": -0.03, "yanchor": "top", "thickness": 12,
+                                            "title": {"text": "value", "side": "top"}},
                                   hovertemplate="position %{y}, dimension %{x}: %{z:.3f}<extra></extra>"))
-    figure.update_layout(title=title, height=360, margin=MARGIN, xaxis={"title": "dimension"},
+    figure.update_layout(height=400, margin={"t": 10, "l": 10, "r": 10, "b": 10},
+                         xaxis={"title": f"dimension (d = {table.shape[1]})", "side": "top"},
                          yaxis={"title": "position", "autorange": "reversed"})
     return figure
 
 
-def by_offset(values: np.ndarray, title: str, y_title: str) -> go.Figure:
-    """A curve of similarity against the offset between two positions."""
-    figure = go.Figure(go.Scatter(x=np.arange(len(values)), y=values, mode="lines+markers",
-                                  hovertemplate="offset %{x}: %{y:.3f}<extra></extra>"))
-    figure.update_layout(title=title, height=300, margin=MARGIN, xaxis={"title": "offset between the two positions"},
-                         yaxis={"title": y_title})
+def by_offset(curves: dict[str, np.ndarray]) -> go.Figure:
+    """Cosine of two positions against their offset, one line per table (fixed sinusoids, learned positions)."""
+    figure = go.Figure([go.Scatter(x=np.arange(len(values)), y=values, mode="lines+markers", name=name,
+                                   hovertemplate="offset %{x}: cosine %{y:.3f}<extra>" + name + "</extra>")
+                        for name, values in curves.items()])
+    figure.update_layout(height=380, margin=MARGIN, legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+                         xaxis={"title": "how far apart the two positions are"},
+                         yaxis={"title": "mean cosine"})
     return figure
 
 
@@ -37,7 +42,8 @@ def input_sum(pieces: list[str], parts: dict[str, np.ndarray]) -> go.Figure:
     figure = go.Figure([go.Bar(name=name, x=labels, y=np.linalg.norm(vectors, axis=1),
                                hovertemplate="%{x}: length %{y:.2f}<extra>" + plotly_text(name) + "</extra>")
                         for name, vectors in parts.items()])
-    figure.update_layout(barmode="group", height=360, margin=MARGIN, legend={"orientation": "h", "y": 1.12},
+    figure.update_layout(barmode="group", height=420, margin=MARGIN,
+                         legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
                          xaxis={"title": "WordPiece piece (position · piece)", "tickangle": -45},
                          yaxis={"title": "vector length"})
     return figure
@@ -48,10 +54,10 @@ def order_change(rows: list[dict]) -> go.Figure:
     figure = go.Figure(go.Bar(
         x=[row["label"] for row in rows], y=[row["change"] for row in rows],
         marker_color=[ENCODER_COLOURS.get(row["encoder"], "#555") for row in rows],
-        text=[f"{row['change']:.3f}" for row in rows], textposition="outside",
+        text=[f"{row['change']:.3f}" for row in rows], textposition="outside", cliponaxis=False,
         hovertemplate="%{x}: mean 1 − cosine %{y:.4f}<extra></extra>",
     ))
-    figure.update_layout(height=340, margin=MARGIN, yaxis={"title": "mean 1 − cosine, same word, shuffled"})
+    figure.update_layout(height=380, margin=MARGIN, yaxis={"title": "how far each word moved (1 − cosine)"})
     return figure
 
 
@@ -61,7 +67,7 @@ def timing_chart(timings: dict[str, list[tuple[int, float]]]) -> go.Figure:
                                    name=ENCODER_TITLES[name], line={"color": ENCODER_COLOURS[name], "width": 3},
                                    hovertemplate="%{x} words: %{y:.1f} ms<extra>" + ENCODER_TITLES[name] + "</extra>")
                         for name, points in timings.items()])
-    figure.update_layout(height=360, margin=MARGIN, legend={"orientation": "h", "y": 1.12},
+    figure.update_layout(height=400, margin=MARGIN, legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
                          xaxis={"title": "words in the sentence", "type": "log"},
                          yaxis={"title": "ms per sentence (one CPU thread)", "type": "log"})
     return figure

@@ -6,13 +6,22 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from engine import Encoder
+from engine.encoders.base import layer_title
 from engine.inputs.positions import sinusoidal_positions
 from engine.inputs.timing import LENGTHS, time_encoding
 from engine.tokenize import tokenize
 from ui.common import ENCODER_TITLES, available_encoders, escape_markdown
 from ui.inputs.data import learned_curve, order_changes, sinusoid_curve
-from ui.inputs.figures import by_offset, input_sum, order_change, position_heatmap, timing_chart
+from ui.inputs.figures import (
+    by_offset,
+    input_sum,
+    order_change,
+    position_heatmap,
+    timing_chart,
+)
 from ui.inputs.state import STATE
+from ui.presenter import show_chart
 
 SHOWN_POSITIONS = 64
 MAX_OFFSET = 40
@@ -24,29 +33,29 @@ def _learned_positions_model():
 
 
 def positions() -> None:
-    """The sinusoidal encoding with its formula, beside the position table BERT learned."""
+    """The sinusoidal encoding with its formula, then the position table BERT learned (one under the other: side by
+    side, a 1024 px screen left each map a sliver), then how alike two positions are against their distance, for
+    both tables in one chart."""
     bert = _learned_positions_model()
     dim = bert.dim if bert else 384
-    fixed, learned = st.columns(2)
-    table = sinusoidal_positions(SHOWN_POSITIONS, dim)
-    fixed.markdown("**Fixed sinusoids** (Vaswani et al. 2017), the notes' positional embedding:")
-    fixed.latex(r"PE_{p,\,2i} = \sin\!\left(\frac{p}{10000^{2i/d}}\right),\quad "
-                r"PE_{p,\,2i+1} = \cos\!\left(\frac{p}{10000^{2i/d}}\right)")
-    fixed.plotly_chart(position_heatmap(table, f"Sinusoids, d = {dim}", "value"), width="stretch")
-    fixed.plotly_chart(by_offset(sinusoid_curve(dim, MAX_OFFSET),
-                                 "Dot product of two positions", "mean dot product"), width="stretch")
+    st.markdown("**Fixed sinusoids** (Vaswani et al. 2017), the notes' positional embedding:")
+    st.latex(r"\begin{aligned} PE_{p,\,2i} &= \sin\!\left(\frac{p}{10000^{2i/d}}\right) \\ "
+             r"PE_{p,\,2i+1} &= \cos\!\left(\frac{p}{10000^{2i/d}}\right) \end{aligned}")
+    show_chart(position_heatmap(sinusoidal_positions(SHOWN_POSITIONS, dim)))
+    curves = {"fixed sinusoids": sinusoid_curve(dim, MAX_OFFSET)}
     if bert is None:
-        learned.info("BERT is unavailable (see the sidebar), so its learned positions cannot be shown.")
-        return
-    table = bert.position_embeddings()
-    learned.markdown(f"**Learned positions**: BERT does *not* use sinusoids. It learned one vector for each of its "
-                     f"{len(table)} positions in pre-training, like a word embedding for places.")
-    learned.plotly_chart(position_heatmap(table[:SHOWN_POSITIONS], "BERT's learned positions", "value"),
-                         width="stretch")
-    learned.plotly_chart(by_offset(learned_curve(bert.fingerprint(), MAX_OFFSET), "Cosine of two learned positions",
-                                   "mean cosine"), width="stretch")
+        st.info("BERT is unavailable (see the sidebar), so its learned positions cannot be shown.")
+    else:
+        table = bert.position_embeddings()
+        st.markdown(f"**Learned positions**: BERT does *not* use sinusoids. It learned one vector for each of "
+                    f"its {len(table)} positions in pre-training, like a word embedding for places.")
+        show_chart(position_heatmap(table[:SHOWN_POSITIONS]))
+        curves["BERT's learned positions"] = learned_curve(bert.fingerprint(), MAX_OFFSET)
+    st.markdown("**How alike are two positions, against how far apart they are?**")
+    show_chart(by_offset(curves))
     st.caption("Both tables make near positions alike and far ones less so, which is what lets attention tell "
-               "neighbours from distant words; the sinusoids are fixed by a formula, BERT's are weights it learned.")
+               "neighbours from distant words; the sinusoids are fixed by a formula, BERT's are weights it learned. "
+               "(Every sinusoidal position has the same length, so their cosine is their dot product divided by d/2.)")
 
 
 def input_parts(sentence: str) -> None:
@@ -58,7 +67,7 @@ def input_parts(sentence: str) -> None:
     parts = bert.input_parts(words)
     shown = {"token (WordPiece)": parts.token, "position": parts.position, "segment": parts.segment,
              "sum after LayerNorm": parts.summed}
-    st.plotly_chart(input_sum(parts.pieces, shown), width="stretch")
+    show_chart(input_sum(parts.pieces, shown))
     lengths = {name: float(np.linalg.norm(vectors, axis=1).mean()) for name, vectors in list(shown.items())[:3]}
     total = sum(lengths.values())
     st.caption("Each piece's input is the sum of three vectors, then LayerNorm: " + ", ".join(
@@ -72,26 +81,33 @@ def order(sentence: str) -> None:
     if len(words) < 2:
         st.info("The order experiment needs a sentence of two words or more.")
         return
-    results = order_changes(tuple(words))
+    results, encoders = order_changes(tuple(words)), available_encoders()
     rows = [{"encoder": r.encoder, "label": ENCODER_TITLES[r.encoder] + ("" if r.positions else " without positions"),
-             "change": r.change, "largest": r.largest, "layer": r.layer} for r in results]
-    st.plotly_chart(order_change(rows), width="stretch")
+             "change": r.change, "largest": r.largest, "layer": _plain_layer(encoders[r.encoder], r.layer)}
+            for r in results]
+    show_chart(order_change(rows))
     blind = next((r for r in results if not r.positions), None)
     if blind is not None:
         st.markdown(f"With its position embeddings switched off, BERT gives every word the same vector in any order "
                     f"(largest change {blind.largest:.1e}, rounding): self-attention alone sees a bag of pieces. "
                     "Positions are what make it read word order.")
-    st.dataframe(pd.DataFrame([{"encoder": row["label"], "top layer": row["layer"],
-                                "mean change (1 − cosine)": round(row["change"], 5),
-                                "largest change": round(row["largest"], 5)} for row in rows]), hide_index=True)
+    st.table(pd.DataFrame([{"encoder": row["label"], "top layer": row["layer"],
+                            "mean change (1 − cosine)": f"{row['change']:.5f}",
+                            "largest change": f"{row['largest']:.5f}"} for row in rows]), hide_index=True)
+
+
+def _plain_layer(encoder: Encoder, layer: str) -> str:
+    """A layer in plain words with its technical name: "layer 2 of 2 (lstm-2)"."""
+    names = list(encoder.layer_names)
+    return f"{layer_title(names, names.index(layer))} ({layer})"
 
 
 def sequential_or_parallel() -> None:
     """Sequential steps per layer, and encode time against length measured here on one thread."""
     encoders = {name: encoder for name, encoder in available_encoders().items() if encoder.contextual}
-    st.dataframe(pd.DataFrame([{"encoder": ENCODER_TITLES[name],
-                                "steps one layer takes in order, for n words": encoder.sequential_steps_per_layer}
-                               for name, encoder in encoders.items()]), hide_index=True)
+    st.table(pd.DataFrame([{"encoder": ENCODER_TITLES[name],
+                            "steps one layer takes in order, for n words": encoder.sequential_steps_per_layer}
+                           for name, encoder in encoders.items()]), hide_index=True)
     st.caption("A recurrent layer reads word t only after word t − 1 (n steps); a transformer layer reads every word "
                "at once (1 step), so its work spreads over many cores or a GPU. On one CPU thread both still do work "
                "that grows with n: the measurement below shows the cost of reading in order, not a GPU's speed-up.")
@@ -105,7 +121,7 @@ def sequential_or_parallel() -> None:
         bar.empty()
         STATE["timings"] = timings
     if STATE["timings"]:
-        st.plotly_chart(timing_chart(STATE["timings"]), width="stretch")
+        show_chart(timing_chart(STATE["timings"]))
 
 
 def sentence_note(sentence: str) -> None:

@@ -1,23 +1,45 @@
 """Cached computations behind the Word-in-context page: encodings, projections and measures.
 
 Encodings, PCA maps and measures are ``st.cache_data`` entries keyed by encoder, layer and ``Contexts.key``. UMAP maps
-come from one ``BackgroundProjector`` per server (``st.cache_resource``): the page never waits for UMAP, it shows PCA
-and says so until the UMAP map is ready. A preset is read from ``engine.word_in_context.preset_store`` (vectors, measures and UMAP
-maps computed ahead, the maps handed to the projector), so a fresh server draws it before any model has loaded.
+come from one ``BackgroundProjector`` per server (``st.cache_resource``). A preset is read from
+``engine.word_in_context.preset_store`` (vectors, measures and UMAP maps computed ahead, the maps handed to the
+projector), so a fresh server draws it before any model has loaded.
+
+Sentences that are not a preset's (Find contexts, typed or pasted) are computed in two stages, each reporting its
+progress: ``first_maps`` encodes the encoders the view shows and maps each one's shown layer as soon as its vectors
+are ready (the next encoder is encoded meanwhile), so the page can draw its maps; ``fill_in`` then maps every other layer and computes the
+measures, so that moving the layer slider afterwards finds everything ready. Both fill the same caches the page reads,
+with the same functions, so the staged path gives exactly what computing everything at once gives.
 """
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
 
+from engine import EncoderUnavailable, InputTooLong
+from engine.encoders.base import layer_title
 from engine.word_in_context.context_vectors import ContextVectors, context_vectors
 from engine.word_in_context.measures import LayerMeasures, layer_measures
 from engine.word_in_context.occurrences import Contexts
 from engine.word_in_context.preset_store import StoredView, preset_store
-from engine.word_in_context.projection import MIN_UMAP_POINTS, BackgroundProjector, Projection, project
-from ui.common import get_encoder
+from engine.word_in_context.projection import (
+    MIN_UMAP_POINTS,
+    BackgroundProjector,
+    Projection,
+    distinct_rows,
+    project,
+)
+from ui.common import ENCODER_TITLES, get_encoder
+from ui.serving import release_memory
+from ui.word_in_context.figures import Panel
+
+Progress = Callable[[float, str], None]  # (share done, what is being done)
 
 
 @dataclass(frozen=True)
@@ -41,10 +63,11 @@ def stored_view(encoder: str, key: str) -> StoredView | None:
     stored = preset_store().view(encoder, key)
     if stored is not None:
         projector = umap_projector()
+        distinct = [distinct_rows(targets) for targets in stored.targets]
         for dims, layers in stored.maps.items():
-            for targets, coords in zip(stored.targets, layers):
+            for targets, coords, count in zip(stored.targets, layers, distinct):
                 if not np.isnan(coords).any():
-                    projector.put(targets, dims, Projection(coords, "UMAP", len(np.unique(targets, axis=0))))
+                    projector.put(targets, dims, Projection(coords, "UMAP", count))
     return stored
 
 
@@ -53,11 +76,20 @@ def stored_layer_names(encoder: str, key: str) -> list[str] | None:
     return preset_store().layer_names(encoder, key)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def cached_targets(encoder: str, key: str, _contexts: Contexts) -> np.ndarray:
-    """Just the target's vectors (n_layers, n_occurrences, dim): small, so every rerun reads it quickly."""
+    """Just the target's vectors (n_layers, n_occurrences, dim), read-only: every rerun reads them several times, so
+    they are shared, not copied (a copy of 300 occurrences' BERT vectors is 3 MB)."""
     stored = stored_view(encoder, key)
-    return stored.targets if stored else _encoded(encoder, key, _contexts).targets
+    targets = np.asarray(stored.targets if stored else _encoded(encoder, key, _contexts).targets)
+    targets.flags.writeable = False
+    return targets
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def distinct_points(encoder: str, layer: int, key: str, _contexts: Contexts) -> int:
+    """How many distinct vectors the layer holds (fewer than MIN_UMAP_POINTS: no UMAP map)."""
+    return distinct_rows(cached_targets(encoder, key, _contexts)[layer])
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -80,7 +112,7 @@ def umap_projector() -> BackgroundProjector:
 def panel_map(encoder: str, layer: int, contexts: Contexts, dims: int) -> PanelMap:
     """UMAP if it is ready for this view, else PCA with the reason (and the UMAP job queued)."""
     vectors = cached_targets(encoder, contexts.key, contexts)[layer]
-    distinct = len(np.unique(vectors, axis=0))
+    distinct = distinct_points(encoder, layer, contexts.key, contexts)
     if distinct < MIN_UMAP_POINTS:
         fallback = cached_pca(encoder, layer, contexts.key, contexts, dims)
         note = "" if distinct == 1 else f"PCA (only {distinct} points; UMAP needs {MIN_UMAP_POINTS})"
@@ -97,5 +129,119 @@ def prefetch_umap(encoders: list[str], contexts: Contexts, dims: int) -> None:
     for encoder in encoders:
         targets = cached_targets(encoder, contexts.key, contexts)
         for layer in range(len(targets)):
-            if len(np.unique(targets[layer], axis=0)) >= MIN_UMAP_POINTS:
+            if distinct_points(encoder, layer, contexts.key, contexts) >= MIN_UMAP_POINTS:
                 projector.get(targets[layer], dims, urgent=False)
+
+
+def _in_this_run(function: Callable) -> Callable:
+    """``function`` for a worker thread, with this script run's context (Streamlit's caches and stop requests)."""
+    from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+    context = get_script_run_ctx()
+
+    def run(*args):
+        if context is not None:
+            add_script_run_ctx(threading.current_thread(), context)
+        return function(*args)
+    return run
+
+
+def _mapped_layer(encoder: str, layer: int, contexts: Contexts, dims: int) -> None:
+    """The encoder's vectors (encoded if need be) and the UMAP map of one layer, both into the page's caches."""
+    vectors = cached_targets(encoder, contexts.key, contexts)[layer]
+    if distinct_points(encoder, layer, contexts.key, contexts) >= MIN_UMAP_POINTS:
+        umap_projector().compute(vectors, dims)
+
+
+def _ready(encoder: str, layers: list[int], contexts: Contexts, dims: int) -> bool:
+    """Whether the vectors and the UMAP maps of ``layers`` are cached (a cheap look, computing nothing)."""
+    if (encoder, contexts.key, dims) in _filled_in():
+        return True
+    if (encoder, contexts.key) not in _encoded_keys() and stored_layer_names(encoder, contexts.key) is None:
+        return False
+    targets = cached_targets(encoder, contexts.key, contexts)
+    projector = umap_projector()
+    return all(distinct_points(encoder, layer, contexts.key, contexts) < MIN_UMAP_POINTS
+               or projector.ready(targets[layer], dims) for layer in layers)
+
+
+@st.cache_resource(show_spinner=False)
+def _encoded_keys() -> set[tuple[str, str]]:
+    """(encoder, Contexts.key) of every input whose target vectors this server has cached."""
+    return set()
+
+
+@st.cache_resource(show_spinner=False)
+def _filled_in() -> set[tuple[str, str, int]]:
+    """(encoder, Contexts.key, dims) of every input ``fill_in`` has completed: a rerun skips them at once. (Should
+    the projector drop one of their maps later, the panel shows PCA and queues it again, as for any map.)"""
+    return set()
+
+
+def first_maps(layers: dict[str, int], contexts: Contexts, dims: int, progress: Progress) -> None:
+    """Encode every encoder in ``layers`` (encoder -> the layer the view shows) that is not cached yet, and make the
+    UMAP map of its shown layer: one encoder at a time in a worker thread, the shallowest (fastest) first, each one
+    mapped here while the next is encoded (UMAP and encoding overlap; two encodings at once would hold two batches'
+    activations, 100-200 MB more at the peak). ``progress`` before the first and after each encoder."""
+    pending = [name for name in layers if not _ready(name, [layers[name]], contexts, dims)]
+    if not pending:
+        return
+    pending.sort(key=lambda name: len(get_encoder(name)[0].layer_names))
+    progress(0.0, f"Encoding {len(contexts.sentences)} sentences with "
+                  f"{', '.join(ENCODER_TITLES[name] for name in pending)}…")
+    pool = ThreadPoolExecutor(1, thread_name_prefix="wic-encode")
+    encode = _in_this_run(cached_targets)
+    try:
+        jobs = [pool.submit(encode, name, contexts.key, contexts) for name in pending]
+        for done, (name, job) in enumerate(zip(pending, jobs), start=1):
+            try:
+                job.result()
+                _encoded_keys().add((name, contexts.key))
+                _mapped_layer(name, layers[name], contexts, dims)
+            except (InputTooLong, EncoderUnavailable):
+                pass  # the panel asks again and shows the reason
+            progress(done / len(pending), f"{ENCODER_TITLES[name]} ready ({done} of {len(pending)} encoders)…")
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # a rerun need not wait: a running job fills the cache
+        release_memory()
+
+
+def fill_in(layers: dict[str, int], contexts: Contexts, dims: int, progress: Progress) -> None:
+    """Every other layer's UMAP map and the measures of the encoders in ``layers`` (encoder -> the layer shown),
+    ``progress`` before each map. Run once the first maps are drawn; afterwards the layer slider finds every map."""
+    todo, complete = [], []
+    for name, shown in layers.items():
+        if (name, contexts.key, dims) in _filled_in():
+            continue
+        try:
+            n_layers = len(cached_targets(name, contexts.key, contexts))
+            cached_measures(name, contexts.key, contexts)  # cheap once the vectors are there
+        except (InputTooLong, EncoderUnavailable):
+            continue  # the panel shows why this encoder has no map
+        others = [layer for layer in range(n_layers) if layer != shown]
+        if not _ready(name, others, contexts, dims):
+            todo += [(name, layer) for layer in others]
+        complete.append(name)
+    started = time.monotonic()
+    for done, (name, layer) in enumerate(todo):
+        progress(done / len(todo), f"Mapping the other layers: {ENCODER_TITLES[name]} "
+                                   f"{get_encoder(name)[0].layer_names[layer]} ({done + 1} of {len(todo)}, "
+                                   f"{time.monotonic() - started:.0f} s)…")
+        _mapped_layer(name, layer, contexts, dims)
+    _filled_in().update((name, contexts.key, dims) for name in complete)
+    if todo:
+        release_memory()
+
+
+def map_panel(encoder: str, layer_names: list[str], layer: int, contexts: Contexts, forms: int,
+              mapped: PanelMap) -> Panel:
+    """One encoder's panel of the map (the page's and the tour's): the layer in plain words, how the map was made and
+    how well the layer tells the senses apart. No more distinct points than word forms (``forms``) means the encoder
+    sees the word, not its context: the panel says so."""
+    projection = mapped.projection
+    collapsed = projection.distinct < len(contexts.positions) and projection.distinct <= forms
+    method = "one vector per form" if collapsed else mapped.note or projection.method
+    centroid = cached_measures(encoder, contexts.key, contexts)[layer].centroid
+    score = f"senses told apart: {centroid.accuracy:.0%}" if centroid is not None and not mapped.waiting else ""
+    return Panel(encoder, layer_title(layer_names, layer), projection.coords, method,
+                 "all senses share these points:\ncontext cannot move them" if collapsed else "", collapsed, score)

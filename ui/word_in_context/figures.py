@@ -22,7 +22,7 @@ SYMBOLS_3D = {"triangle-up": "cross", "triangle-down": "x", "star": "square-open
               "hexagon": "diamond-open"}  # 3-D scatter knows only eight symbols
 UNLABELLED = "(no label)"
 UNLABELLED_COLOUR = "#9A9A9A"
-HOVER_LINE_CHARS = 64
+HOVER_LINE_CHARS = 48  # a hover label must fit inside one of two panels on a projector, at 20 px
 HOVER_MAX_CHARS = 320
 
 
@@ -36,6 +36,7 @@ class Panel:
     method: str = ""  # second title line: "UMAP", "PCA for now: UMAP is compiling", "not available"...
     annotation: str = ""  # text written inside the panel (static collapse, unavailable encoder)
     collapsed: bool = False  # few distinct vectors: points of different senses share positions
+    score: str = ""  # third title line: how well this layer tells the senses apart
 
 
 @dataclass
@@ -85,8 +86,13 @@ def hover_html(text: str, start: int, end: int, label: str, source: str) -> str:
     sentence = ("…" if words and words[0][0] > 0 else "") + "<br>".join(lines) + \
         ("…" if words and words[-1][1] < len(text.rstrip()) else "")
     extra = ([f"<i>{plotly_text(label)}</i>"] if label else []) + \
-        ([f"<span style='color:#666'>{plotly_text(source)}</span>"] if source else [])
+        ([f"<span style='color:#666'>{plotly_text(_shortened(source))}</span>"] if source else [])
     return "<br>".join([sentence, *extra])
+
+
+def _shortened(source: str) -> str:
+    """A source name (a corpus file and document id can be 80 characters) cut to a hover line's width."""
+    return source if len(source) <= HOVER_LINE_CHARS else source[: HOVER_LINE_CHARS - 1] + "…"
 
 
 def _escaped_with_bold(text: str, a: int, b: int, start: int, end: int) -> str:
@@ -98,33 +104,40 @@ def _escaped_with_bold(text: str, a: int, b: int, start: int, end: int) -> str:
             + plotly_text(text[bold_end:b]))
 
 
-def projection_figure(panels: list[Panel], points: Points, dims: int, height: int = 460) -> go.Figure:
-    """Small multiples: one map per encoder, same colours and symbols, one shared legend by sense."""
-    titles = [_panel_title(panel) for panel in panels]
-    specs = [[{"type": "scene" if dims == 3 else "xy"} for _ in panels]]
-    figure = make_subplots(rows=1, cols=len(panels), subplot_titles=titles, specs=specs,
-                           horizontal_spacing=0.03 if dims == 2 else 0.01)
+GRID_COLUMNS = 2  # panels per row: four in a row are unreadable on a 1024-pixel projector
+
+
+def projection_figure(panels: list[Panel], points: Points, dims: int, panel_height: int = 330) -> go.Figure:
+    """Small multiples: one map per encoder, two to a row, same colours and symbols, one shared legend by sense."""
+    columns = min(GRID_COLUMNS, len(panels))
+    rows = -(-len(panels) // columns)
+    cells = [(index // columns + 1, index % columns + 1) for index in range(len(panels))]
+    specs = [[{"type": "scene" if dims == 3 else "xy"} for _ in range(columns)] for _ in range(rows)]
+    figure = make_subplots(rows=rows, cols=columns, subplot_titles=[_panel_title(panel) for panel in panels],
+                           specs=specs, horizontal_spacing=0.04 if dims == 2 else 0.01,
+                           vertical_spacing=0.2 if rows > 1 else 0)
     styles = sense_styles(points.legend_order or points.labels)
     shown: set[str] = set()
-    for column, panel in enumerate(panels, start=1):
+    for index, (panel, (row, column)) in enumerate(zip(panels, cells)):
         if panel.coords is not None:
             for rank, (label, (colour, symbol)) in enumerate(styles.items()):
-                rows = [i for i, point_label in enumerate(points.labels) if point_label == label]
-                if rows:
+                members = [i for i, point_label in enumerate(points.labels) if point_label == label]
+                if members:
                     # on a collapsed panel every sense sits on the same few points: nest them, largest first
                     size = 8 + 6 * (len(styles) - rank) if panel.collapsed else 9
-                    figure.add_trace(_scatter(panel, rows, points, label, colour, symbol, size, dims,
-                                              showlegend=label not in shown), row=1, col=column)
+                    figure.add_trace(_scatter(panel, members, points, label, colour, symbol, size, dims,
+                                              showlegend=label not in shown), row=row, col=column)
                     shown.add(label)
             if panel.collapsed and dims == 2:  # 3-D text is not clipped to its scene: it would spill over
-                figure.add_trace(_shared_point_labels(panel, points), row=1, col=column)
-        _annotate(figure, column, panel.annotation, dims)
-    _style_axes(figure, panels, dims)
+                figure.add_trace(_shared_point_labels(panel, points), row=row, col=column)
+        _annotate(figure, index + 1, panel.annotation, dims)
+    _style_axes(figure, panels, cells, dims)
     figure.update_annotations(selector={"yref": "paper", "yanchor": "bottom"}, yshift=6)
+    top = 150
     figure.update_layout(
-        height=height, margin={"l": 10, "r": 10, "t": 110, "b": 10}, plot_bgcolor="white",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.16, "xanchor": "left", "x": 0,
-                "font": {"size": 14}, "itemsizing": "constant", "title": {"text": ""}},
+        height=rows * panel_height + top, margin={"l": 10, "r": 10, "t": top, "b": 10}, plot_bgcolor="white",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1 + 80 / (rows * panel_height), "xanchor": "left",
+                "x": 0, "font": {"size": 14}, "itemsizing": "constant", "title": {"text": ""}},
         hoverlabel={"bgcolor": "white", "font": {"size": 13}, "align": "left"},
         font={"size": 13}, dragmode="pan" if dims == 2 else "orbit",
     )
@@ -160,43 +173,48 @@ def _shared_point_labels(panel: Panel, points: Points) -> go.Scatter:
 
 
 def _panel_title(panel: Panel) -> str:
-    """Two lines: encoder and layer, then how the map was made (the same height for every panel)."""
+    """Three short lines (a panel is a quarter of a projector's width): encoder and layer, how the map was made, how
+    well the layer tells the senses apart; the same height for every panel."""
     name = f"<b>{plotly_text(ENCODER_TITLES[panel.encoder])}</b>"
     layer = f" · {plotly_text(panel.layer)}" if panel.layer else ""
-    return f"{name}{layer}<br><span style='font-size:12px;color:#555'>{plotly_text(panel.method)}</span>"
+    return (f"{name}{layer}<br><span style='color:#555'>{plotly_text(panel.method)}</span>"
+            f"<br><span style='color:#555'>{plotly_text(panel.score) or '&nbsp;'}</span>")
 
 
-def _annotate(figure: go.Figure, column: int, text: str, dims: int) -> None:
-    """Text at the foot of a panel (an unavailable encoder, or the static collapse)."""
+def _annotate(figure: go.Figure, number: int, text: str, dims: int) -> None:
+    """Text at the foot of panel ``number`` (1-based): an unavailable encoder, or the static collapse."""
     if not text:
         return
-    domain = figure.layout[f"xaxis{column if column > 1 else ''}"].domain if dims == 2 else \
-        figure.layout[f"scene{column if column > 1 else ''}"].domain.x
+    suffix = number if number > 1 else ""
+    if dims == 2:
+        x_domain, y_domain = figure.layout[f"xaxis{suffix}"].domain, figure.layout[f"yaxis{suffix}"].domain
+    else:
+        x_domain, y_domain = figure.layout[f"scene{suffix}"].domain.x, figure.layout[f"scene{suffix}"].domain.y
     figure.add_annotation(text=plotly_text(text).replace("\n", "<br>"), xref="paper", yref="paper",
-                          x=(domain[0] + domain[1]) / 2, y=0.04, xanchor="center", showarrow=False, align="center",
+                          x=(x_domain[0] + x_domain[1]) / 2, y=y_domain[0] + 0.04 * (y_domain[1] - y_domain[0]),
+                          xanchor="center", yanchor="bottom", showarrow=False, align="center",
                           font={"size": 12, "color": "#444"}, bgcolor="rgba(255,255,255,0.85)")
 
 
-def _style_axes(figure: go.Figure, panels: list[Panel], dims: int) -> None:
+def _style_axes(figure: go.Figure, panels: list[Panel], cells: list[tuple[int, int]], dims: int) -> None:
     """Projection axes carry no units: hide ticks, keep a thin frame so panels read as separate maps.
 
     2-D ranges get a margin so points on the edge stay whole, and a wide one on collapsed panels (PCA puts two
     distinct vectors at the very ends of the axis) so their labels fit.
     """
-    columns = len(panels)
     if dims == 3:
         hidden = {"showticklabels": False, "title": {"text": ""}, "showbackground": True,
                   "backgroundcolor": "#f7f7f7", "gridcolor": "#e5e5e5", "zeroline": False}
-        for column in range(1, columns + 1):
-            figure.layout[f"scene{column if column > 1 else ''}"].update(
+        for number in range(1, len(panels) + 1):
+            figure.layout[f"scene{number if number > 1 else ''}"].update(
                 xaxis=hidden, yaxis=hidden, zaxis=hidden, aspectmode="cube")
         return
-    for column, panel in enumerate(panels, start=1):
+    for panel, (row, column) in zip(panels, cells):
         margin = 0.6 if panel.collapsed else 0.12
         ranges = [_padded_range(panel.coords[:, axis], margin) if panel.coords is not None else [-1, 1]
                   for axis in (0, 1)]
-        figure.update_xaxes(range=ranges[0], row=1, col=column)
-        figure.update_yaxes(range=ranges[1], row=1, col=column)
+        figure.update_xaxes(range=ranges[0], row=row, col=column)
+        figure.update_yaxes(range=ranges[1], row=row, col=column)
     figure.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, showline=True, mirror=True,
                         linecolor="#cccccc", fixedrange=False)
     figure.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, showline=True, mirror=True,
@@ -214,11 +232,8 @@ def measures_figure(series: dict[str, list[dict]], baseline: float | None, depth
 
     ``series[encoder]`` is a list of {"depth", "layer", "accuracy", "adjusted"} rows (values may be None).
     """
-    figure = make_subplots(rows=1, cols=2, horizontal_spacing=0.1, subplot_titles=(
-        "<b>Do senses separate?</b><br><span style='font-size:12px'>leave-one-out nearest-sense-centroid accuracy"
-        "</span>",
-        "<b>How context-specific?</b><br><span style='font-size:12px'>self-similarity minus anisotropy baseline "
-        "(lower = more context-specific)</span>"))
+    figure = make_subplots(rows=1, cols=2, horizontal_spacing=0.12, subplot_titles=(
+        "<b>Do senses separate?</b>", "<b>Does context move the word?</b>"))
     for encoder, rows in series.items():
         single = len(rows) == 1  # static: one layer, the same at every depth, drawn as a flat dotted line
         name = ENCODER_TITLES[encoder] + (" (one layer)" if single else "")
@@ -238,14 +253,15 @@ def measures_figure(series: dict[str, list[dict]], baseline: float | None, depth
             ), row=1, col=column)
     if baseline is not None:
         figure.add_hline(y=baseline, line={"dash": "dash", "color": "#555"}, row=1, col=1,
-                         annotation_text=f"majority baseline {baseline:.0%}", annotation_position="bottom right")
+                         annotation_text=f"guessing the commonest sense: {baseline:.0%}", annotation_position="bottom right")
     for column in (1, 2):
         figure.add_vline(x=depth, line={"dash": "dot", "color": "#999"}, row=1, col=column)
-    figure.update_xaxes(title_text="relative depth (0 = input layer, 1 = top layer)", range=[-0.04, 1.04],
+    figure.update_xaxes(title_text="layer: input → top", range=[-0.04, 1.04], gridcolor="#eeeeee",
+                        tickvals=[0, 0.5, 1], ticktext=["input", "halfway", "top"])
+    figure.update_yaxes(title_text="senses told apart", range=[0, 1.04], tickformat=".0%", row=1, col=1,
                         gridcolor="#eeeeee")
-    figure.update_yaxes(title_text="accuracy", range=[0, 1.04], tickformat=".0%", row=1, col=1, gridcolor="#eeeeee")
-    figure.update_yaxes(title_text="adjusted self-similarity", row=1, col=2, gridcolor="#eeeeee")
+    figure.update_yaxes(title_text="occurrences alike", row=1, col=2, gridcolor="#eeeeee")
     figure.update_annotations(selector={"yref": "paper", "yanchor": "bottom"}, yshift=8)
-    figure.update_layout(height=420, margin={"l": 10, "r": 10, "t": 90, "b": 10}, plot_bgcolor="white",
-                         legend={"orientation": "h", "y": -0.25, "x": 0}, font={"size": 13})
+    figure.update_layout(height=440, margin={"l": 10, "r": 10, "t": 60, "b": 10}, plot_bgcolor="white",
+                         legend={"orientation": "h", "y": -0.3, "x": 0}, font={"size": 13})
     return figure

@@ -11,13 +11,28 @@ import pandas as pd
 import streamlit as st
 
 from engine import ENCODER_NAMES, InputTooLong
-from engine.encoders.base import relative_depths
+from engine.encoders.base import layer_title, relative_depths
 from engine.word_in_context.measures import nearest_neighbours
 from engine.word_in_context.occurrences import Contexts, FoundOccurrences, word_spans
 from ui.common import ENCODER_TITLES, escape_markdown
-from ui.word_in_context.data import cached_measures, cached_targets, panel_map, prefetch_umap
-from ui.word_in_context.figures import UNLABELLED, Panel, Points, hover_html, measures_figure, projection_figure
-from ui.word_in_context.state import STATE
+from ui.presenter import big_caption, presenting, show_chart
+from ui.word_in_context.data import (
+    cached_measures,
+    cached_targets,
+    fill_in,
+    first_maps,
+    map_panel,
+    panel_map,
+)
+from ui.word_in_context.figures import (
+    UNLABELLED,
+    Panel,
+    Points,
+    hover_html,
+    measures_figure,
+    projection_figure,
+)
+from ui.word_in_context.state import PAIR, STATE
 
 DEFAULT_DEPTHS = (0.0, 0.167, 0.333, 0.5, 0.667, 0.833, 1.0)  # every layer of the default encoders (1, 3, 4, 7)
 POLL_SECONDS = 0.5
@@ -36,6 +51,7 @@ class ContextView:
     depth: float
     dims: int
     waiting: bool = False  # some panel shows PCA until its UMAP map is ready (set by ``render_maps``)
+    progress: object = None  # below the maps: progress while new sentences are encoded and mapped (``render_maps``)
     labels: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -52,28 +68,50 @@ def depth_options(ready: dict[str, list[str]]) -> list[float]:
     return sorted(set(DEFAULT_DEPTHS) | layer_depths)
 
 
-def render_maps(view: ContextView) -> dict:
-    """The small multiples (one chart, four panels), their caption and notes; returns the chart's selection."""
+DEPTH_NAMES = {0.0: "input", 0.167: "⅙ up", 0.333: "⅓ up", 0.5: "halfway", 0.667: "⅔ up", 0.833: "⅚ up",
+               1.0: "top"}
+
+
+def depth_name(depth: float) -> str:
+    """The layer slider's plain words for a relative depth ("input", "⅓ up", "top")."""
+    return DEPTH_NAMES.get(round(depth, 3), f"{depth:.0%} up")
+
+
+def render_maps(view: ContextView) -> None:
+    """The small multiples (one chart, a panel per encoder), their caption and notes; a clicked point is named in
+    large type and chosen for the neighbours below.
+
+    In presenter mode two chosen encoders sit side by side, so each map is big enough for a room.
+    """
     panels, waiting = [], False
-    with st.spinner("Encoding the sentences…"):
-        for name in ENCODER_NAMES:
-            panel, panel_waiting = _panel(view, name)
-            panels.append(panel)
-            waiting |= panel_waiting
+    shown = _shown_encoders()
+    # Sentences no one has computed yet (Find contexts, typed): each shown encoder's layer first, with progress;
+    # ``render_refresh`` fills in the other layers and the measures once the page is drawn.
+    view.progress = st.empty()
+    first_maps(_drawable(view, shown), view.contexts, view.dims, _progress_bar(view))
+    for name in shown:
+        panel, panel_waiting = _panel(view, name)
+        panels.append(panel)
+        waiting |= panel_waiting
     found = view.found
     points = Points(view.labels, _hovers(view), [o.form.casefold() for o in found.occurrences],
                     legend_order=[label for label in view.labels if label != UNLABELLED] + [UNLABELLED])
-    event = st.plotly_chart(
-        projection_figure(panels, points, view.dims), width="stretch", key="wic_chart", on_select="rerun",
-        selection_mode="points", config={"displaylogo": False, "toImageButtonOptions": {
+    event = show_chart(
+        projection_figure(panels, points, view.dims, panel_height=460 if presenting() else 330), key="wic_chart",
+        on_select="rerun", selection_mode="points", config={"displaylogo": False, "toImageButtonOptions": {
             "format": "png", "filename": f"word-in-context-{found.target.casefold()}", "scale": 2}},
     )
+    _keep_click(event, [panel.encoder for panel in panels])
+    if STATE["last_click"] is not None:
+        focus = STATE.keep_in("focus", range(len(found.occurrences)))
+        big_caption(f"#{focus + 1} · {view.labels[focus]} · {_plain_sentence(found, focus)}")
     sentences = len({o.sentence for o in found.occurrences})
     st.caption(
         f"{len(found.occurrences)} occurrences of “{escape_markdown(found.target)}” in {sentences} sentences "
-        "(every occurrence is a point). Hover a point to read its sentence; click one to list its nearest neighbours "
-        "below; click a sense in the legend to hide it. The axes have no units: only closeness matters. *Sense acc.* "
-        "under a panel's title is that layer's leave-one-out centroid accuracy (measurements below). "
+        "(every occurrence is a point). Hover a point to read its sentence; click one to name it in large type and "
+        "list its nearest neighbours below; click a sense in the legend to hide it. The axes have no units: only "
+        "closeness matters. *Senses told apart* under a panel's title is how often an occurrence lies nearest the "
+        "average of its own sense (leave-one-out nearest-centroid accuracy; measurements below). "
         "**Static (GloVe)** has one vector per word form, so context cannot move its points: however many sentences, "
         "they pile up on one point per form."
     )
@@ -84,11 +122,43 @@ def render_maps(view: ContextView) -> dict:
     if waiting:
         st.caption("Some panels show PCA for now: their UMAP maps are being computed (under a second each for a few "
                    "dozen points, a few seconds for 300) and replace them by themselves.")
-    prefetch_umap([name for name in view.ready if name not in view.unavailable], view.contexts, view.dims)
     for name, reason in view.unavailable.items():
         st.warning(f"**{ENCODER_TITLES[name]}** is not shown: {escape_markdown(reason)}")
     _skipped_notice(found)
-    return event
+
+
+def _drawable(view: ContextView, names: list[str]) -> dict[str, int]:
+    """Encoder -> the layer shown, for those of ``names`` that can be drawn."""
+    return {name: view.layer_at(name) for name in names if name in view.ready and name not in view.unavailable}
+
+
+def _progress_bar(view: ContextView):
+    return lambda share, text: view.progress.progress(min(max(share, 0.0), 1.0), text=text)
+
+
+def _shown_encoders() -> list[str]:
+    """Every encoder; in presenter mode the two chosen in "Side by side" (a choice kept in the page's state)."""
+    if not presenting():
+        return list(ENCODER_NAMES)
+    st.multiselect("Side by side", ENCODER_NAMES, max_selections=2, format_func=ENCODER_TITLES.get,
+                   **STATE.widget("pair"), help="Presenter mode shows two encoders at a time, big enough for a room.")
+    return [name for name in ENCODER_NAMES if name in STATE["pair"]] or list(PAIR)
+
+
+def _keep_click(event: dict, encoders: list[str]) -> None:
+    """A clicked point becomes the neighbours' occurrence and encoder (once: the selection stays in the chart)."""
+    clicked = [point["customdata"] for point in (event.selection.points if event else []) if point.get("customdata")]
+    if not clicked:
+        STATE["last_click"] = None  # deselected, or a new figure (its selection starts empty)
+    elif tuple(clicked[0]) != STATE["last_click"] and clicked[0][1] in encoders:
+        STATE["last_click"] = tuple(clicked[0])
+        STATE["focus"], STATE["encoder"] = int(clicked[0][0]), str(clicked[0][1])
+
+
+def _plain_sentence(found: FoundOccurrences, index: int, limit: int = 140) -> str:
+    """The occurrence's sentence as plain text, cut to ``limit`` characters."""
+    text = found.lines[found.occurrences[index].sentence].text
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _panel(view: ContextView, name: str) -> tuple[Panel, bool]:
@@ -103,16 +173,7 @@ def _panel(view: ContextView, name: str) -> tuple[Panel, bool]:
     except InputTooLong as error:
         view.unavailable[name] = str(error)
         return Panel(name, method="not available", annotation="a sentence is too long:\nsee the note below"), False
-    projection = mapped.projection
-    # no more distinct vectors than word forms: the encoder (or layer) sees the word, not its context
-    collapsed = projection.distinct < len(view.contexts.positions) and projection.distinct <= len(view.found.forms_seen)
-    method = "one vector per form" if collapsed else mapped.note or projection.method
-    centroid = cached_measures(name, view.contexts.key, view.contexts)[layer].centroid
-    if centroid is not None and not mapped.waiting:
-        method += f" · sense acc. {centroid.accuracy:.0%}"
-    return Panel(name, view.ready[name][layer], projection.coords, method,
-                 "all senses share these points:\ncontext cannot move them" if collapsed else "",
-                 collapsed), mapped.waiting
+    return map_panel(name, view.ready[name], layer, view.contexts, len(view.found.forms_seen), mapped), mapped.waiting
 
 
 def _hovers(view: ContextView) -> list[str]:
@@ -130,8 +191,12 @@ def render_refresh(view: ContextView) -> None:
     """Poll in a fragment; rerun the page when a model has loaded or every waiting UMAP map is ready.
 
     Called last on the page: a fragment that reruns before the browser has every widget of the full run would send
-    their defaults back (a reset layer slider), so nothing may follow it.
+    their defaults back (a reset layer slider), so nothing may follow it. Before it, the other layers' maps and the
+    measures of sentences computed live are filled in, the progress shown below the maps.
     """
+    if view.progress is not None:
+        fill_in(_drawable(view, list(view.ready)), view.contexts, view.dims, _progress_bar(view))
+        view.progress.empty()
     if not (view.loading or view.waiting):
         return
     loading = tuple(view.loading)
@@ -165,7 +230,8 @@ def _skipped_notice(found: FoundOccurrences) -> None:
 
 def render_measures(view: ContextView) -> None:
     """Line charts across layers, one line per encoder: sense separation and context-specificity."""
-    st.header("Which layer separates the senses?")
+    st.header("Which layer separates the senses?", help="Left: leave-one-out nearest-sense-centroid accuracy. "
+              "Right: self-similarity minus anisotropy (Ethayarajh 2019).")
     series, baseline = {}, None
     for name in view.ready:
         if name in view.unavailable:
@@ -174,8 +240,7 @@ def render_measures(view: ContextView) -> None:
         series[name] = [{"depth": m.depth, "layer": m.layer, "accuracy": m.centroid and m.centroid.accuracy,
                          "adjusted": m.adjusted_self_similarity} for m in measures]
         baseline = next((m.centroid.baseline for m in measures if m.centroid), baseline)
-    st.plotly_chart(measures_figure(series, baseline, view.depth), width="stretch", key="wic_measures",
-                    config={"displaylogo": False})
+    show_chart(measures_figure(series, baseline, view.depth), key="wic_measures", config={"displaylogo": False})
     if baseline is None:
         st.info("Sense separation needs at least two senses with two labelled occurrences each "
                 "(`label | sentence`, one per line).")
@@ -189,27 +254,25 @@ def render_measures(view: ContextView) -> None:
     )
     with st.expander("The numbers"):
         table = [{"encoder": ENCODER_TITLES[name], "layer": row["layer"], "relative depth": round(row["depth"], 2),
-                  "centroid accuracy": row["accuracy"], "self-similarity − anisotropy": row["adjusted"]}
+                  "senses told apart": row["accuracy"], "likeness beyond unrelated words": row["adjusted"]}
                  for name, rows in series.items() for row in rows]
-        st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch",
-                     column_config={"centroid accuracy": st.column_config.NumberColumn(format="percent"),
-                                    "self-similarity − anisotropy": st.column_config.NumberColumn(format="%.3f")})
+        st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", column_config={
+            "senses told apart": st.column_config.NumberColumn(
+                format="percent", help="Leave-one-out nearest-sense-centroid accuracy"),
+            "likeness beyond unrelated words": st.column_config.NumberColumn(
+                format="%.3f", help="Self-similarity minus anisotropy (Ethayarajh 2019)"),
+        })
         if baseline is not None:
             st.caption(f"Majority baseline: {baseline:.1%} of the labelled occurrences share the most common sense.")
 
 
-def render_neighbours(view: ContextView, selection: dict) -> None:
+def render_neighbours(view: ContextView) -> None:
     """The k nearest occurrences of one occurrence (chosen in a list or by clicking a point), by cosine."""
     st.header("Nearest neighbours")
     state, found, labels = STATE, view.found, view.labels
     options = [name for name in ENCODER_NAMES if name not in view.unavailable]  # stable while models load
     if not options:
         return
-    clicked = [point["customdata"] for point in (selection.selection.points if selection else [])
-               if point.get("customdata")]
-    if clicked and tuple(clicked[0]) != state["last_click"] and clicked[0][1] in options:
-        state["last_click"] = tuple(clicked[0])
-        state["focus"], state["encoder"] = int(clicked[0][0]), str(clicked[0][1])
     name = state.keep_in("encoder", options, fallback="bert")
     focus = state.keep_in("focus", range(len(found.occurrences)))
     k = state.keep_in("k", range(1, 21))
@@ -229,7 +292,7 @@ def render_neighbours(view: ContextView, selection: dict) -> None:
     layer = view.layer_at(name)
     vectors = cached_targets(name, view.contexts.key, view.contexts)[layer]
     st.caption(f"Closest occurrences to #{focus + 1} by cosine in the full {vectors.shape[1]}-dimensional space of "
-               f"{ENCODER_TITLES[name]} {view.ready[name][layer]} (not on the 2-D map).")
+               f"{ENCODER_TITLES[name]}, {layer_title(view.ready[name], layer)} (not on the 2-D map).")
     rows = [f"**#{focus + 1}** *{escape_markdown(labels[focus])}* — {_highlighted(found, focus)}", ""]
     for j, similarity in nearest_neighbours(vectors, focus, int(k)):
         verdict = "" if UNLABELLED in (labels[j], labels[focus]) else \

@@ -3,7 +3,8 @@
 Query parameters: ``word``, ``preset`` (a preset's word), ``search`` and ``n`` (the word and count of a corpus search,
 so that a search's view is a short link), ``sentences`` (newline-separated, ``label | sentence``; only when they are
 neither a preset's nor a search's), ``encoder`` (whose nearest neighbours are listed), ``layer`` (relative depth,
-0 = input layer, 1 = top layer), ``dims`` (3 for 3-D) and ``inflections`` (0 to match the exact word only).
+0 = input layer, 1 = top layer), ``dims`` (3 for 3-D), ``inflections`` (0 to match the exact word only) and ``pair`` (the two encoders presenter mode
+shows side by side).
 """
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ import streamlit as st
 
 from engine import ENCODER_NAMES
 from engine.word_in_context.corpus_index import corpus_index
-from engine.word_in_context.occurrences import ContextInputError, ContextLine, format_lines, parse_lines
+from engine.word_in_context.occurrences import (
+    ContextInputError,
+    ContextLine,
+    format_lines,
+    parse_lines,
+)
 from engine.word_in_context.presets import Preset, load_presets
 from engine.word_in_context.word_forms import word_forms
 from ui.common import escape_markdown
@@ -22,6 +28,7 @@ DEFAULT_PRESET = "bank"
 DEFAULT_SEARCH = 40
 MAX_SEARCH = 300
 MAX_TEXT = 120_000
+PAIR = ("static", "bert")  # the two encoders presenter mode shows side by side until the teacher picks others
 
 
 def _fill_from_link(state: PageState) -> None:
@@ -59,6 +66,8 @@ STATE = PageState("wic", {
     "dims": Field(False, parse=lambda text: text == "3", dump=lambda three: "3" if three else None),  # 3-D?
     "layer": Field(1.0, parse=float, dump=lambda depth: f"{depth:.3g}"),
     "encoder": Field("bert", parse=lambda name: name if name in ENCODER_NAMES else "bert"),
+    "pair": Field(list(PAIR), parse=lambda text: [name for name in text.split(",") if name in ENCODER_NAMES][:2],
+                  dump=lambda pair: None if tuple(pair) == PAIR else ",".join(pair)),  # presenter mode's two panels
     "search": Field(""),  # the word of the corpus search the sentences came from ("" when they did not)
     "n": Field(DEFAULT_SEARCH, parse=_count),
     "searched": Field("", url=False),  # the sentences that search gave, to tell whether they were edited since
