@@ -27,10 +27,24 @@ def model_key(encoder_name: str) -> str:
     return get_encoder(encoder_name)[0].fingerprint()
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)  # read only: shared, not copied on every rerun as cache_data would
 def stored_curves(encoder_name: str, key: str) -> pd.DataFrame | None:
     """The cached corpus curves of these weights (``key`` is their fingerprint), or None."""
     return cached_curves(get_encoder(encoder_name)[0])
+
+
+@st.cache_resource(show_spinner=False)
+def layer_curve(encoder_name: str, key: str, layer: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """One layer's pooled curve and its half-lives before, after and on both sides (computed once per weights)."""
+    table = stored_curves(encoder_name, key)
+    rows = table[(table["layer"] == layer) & (table["direction"] == "both")]
+    return rows, {side: format_half_life(half_life(rows, side)) for side in ("left", "right", "both")}
+
+
+@st.cache_resource(show_spinner=False)
+def curves_csv(keys: tuple[tuple[str, str], ...]) -> str:
+    """Every curve of these (encoder, weights) pairs as one CSV, built once rather than on every rerun."""
+    return pd.concat([stored_curves(name, key) for name, key in keys], ignore_index=True).to_csv(index=False)
 
 
 def format_half_life(value: float | None) -> str:
@@ -73,7 +87,8 @@ def _curve_tables(encoders: dict[str, Encoder]) -> dict[str, pd.DataFrame]:
                 bar = st.progress(0.0, text=f"{ENCODER_TITLES[name]}: 0 / {SAMPLE_SIZE} sentences")
                 curves(encoders[name], progress=lambda done, total, bar=bar, title=ENCODER_TITLES[name]: bar.progress(
                     done / total, text=f"{title}: {done} / {total} sentences"))
-            stored_curves.clear()
+            for cache in (stored_curves, layer_curve, curves_csv):
+                cache.clear()
             st.rerun()
     return {name: table for name, table in tables.items() if table is not None}
 
@@ -105,12 +120,11 @@ def _curves_and_half_lives(encoders: dict[str, Encoder], tables: dict[str, pd.Da
                            log_scale: bool) -> None:
     """Each encoder's curve at its layer nearest to ``depth``, a half-life table, and every curve as CSV."""
     shown, lives = [], []
-    for name, table in tables.items():
+    for name in tables:
         layer_depth = {layer: d for layer, d in zip(encoders[name].layer_names, encoders[name].layer_depths())
                        if not math.isnan(d)}
         nearest = min(layer_depth, key=lambda n: (abs(layer_depth[n] - depth), -layer_depth[n]))
-        rows = table[(table["layer"] == nearest) & (table["direction"] == "both")]
-        life = {side: format_half_life(half_life(rows, side)) for side in ("left", "right", "both")}
+        rows, life = layer_curve(name, model_key(name), nearest)
         names = list(encoders[name].layer_names)
         label = f"{ENCODER_TITLES[name]}, {layer_title(names, names.index(nearest))}"
         shown.append((f"{label}: half-life {life['both']}", ENCODER_COLOURS[name], rows))
@@ -124,6 +138,6 @@ def _curves_and_half_lives(encoders: dict[str, Encoder], tables: dict[str, pd.Da
         f"(interpolated between whole distances; “over {MAX_OFFSET}” if it never does). Words before: the context word "
         "comes before; after: it comes after; both sides pooled. Shaded bands: 95% bootstrap intervals over sentences."
     )
-    everything = pd.concat(tables.values(), ignore_index=True)
-    st.download_button("Download the curves (CSV)", everything.to_csv(index=False), "distance_decay_curves.csv",
+    st.download_button("Download the curves (CSV)", curves_csv(tuple((name, model_key(name)) for name in tables)),
+                       "distance_decay_curves.csv",
                        "text/csv", help="Every encoder, every layer, both halves: mean, 95% band and pairs per offset.")
