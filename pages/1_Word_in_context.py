@@ -56,7 +56,7 @@ choice.selectbox("Preset", [CUSTOM, *presets], **state.widget("preset", on_chang
                  format_func=lambda name: name if name == CUSTOM else f"{name} ({len(presets[name].senses)} senses)")
 word_box.text_input("Target word", max_chars=100, **state.widget("word", on_change=word_changed, args=(presets,)))
 inflections_box, dims_box = options.columns([3, 2])
-inflections_box.checkbox("Match inflections", **state.widget("inflections"),
+inflections_box.checkbox("Inflections too", **state.widget("inflections"),
                          help="Also find the word's other forms: bank → banks, lit → light.")
 depth_box = options.container()
 
