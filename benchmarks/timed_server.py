@@ -7,6 +7,7 @@ Streamlit's front end and Plotly in the browser). The app and the floor app are 
 """
 from __future__ import annotations
 
+import re
 import subprocess
 import threading
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 from tests.browser import ROOT, StreamlitServer
 
 RUN_MARK = "BENCH-RUN"
+_MARKS = re.compile(RUN_MARK + r" ([0-9.]+) ([0-9.]+)")
 SERVER_CODE = f"""
 import cProfile, os, sys, time
 from streamlit.runtime.scriptrunner import script_runner
@@ -58,11 +60,10 @@ class TimedServer(StreamlitServer):
         threading.Thread(target=self._collect, daemon=True).start()
 
     def _collect(self) -> None:
-        for line in self.process.stdout:
-            if line.startswith(RUN_MARK):
-                _, start, end = line.split()
-                self.runs.append((float(start), float(end)))
-            else:
+        for line in self.process.stdout:  # another thread's output can land inside a mark's line: search for it
+            marks = _MARKS.findall(line)
+            self.runs += [(float(start), float(end)) for start, end in marks]
+            if not marks:
                 self.lines.append(line.rstrip())
 
     def script_seconds(self, since: float, until: float) -> float:

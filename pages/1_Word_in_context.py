@@ -15,22 +15,12 @@ from engine.word_in_context.presets import load_presets
 from ui.common import escape_markdown, get_encoder, page_setup
 from ui.warmup import encoder_status
 from ui.word_in_context.data import stored_layer_names
-from ui.word_in_context.sections import (
-    ContextView,
-    depth_name,
-    depth_options,
-    render_export,
-    render_maps,
-    render_measures,
-    render_neighbours,
-    render_refresh,
-)
+from ui.word_in_context.sections import render_view
 from ui.word_in_context.state import (
     CUSTOM,
     MAX_TEXT,
     STATE,
     choose_preset,
-    nearest_depth,
     save_to_url,
     search_corpus,
     sentence_sources,
@@ -38,11 +28,10 @@ from ui.word_in_context.state import (
     word_changed,
 )
 
-page_setup("Word in context", "🎯")
+page_setup("Word in context", "🎯", heading="Word in context")
 presets = load_presets()
 state = STATE.restore()
 
-st.title("Word in context")
 STATE.reset_button()
 st.markdown(
     "A **static** embedding gives a word *one* vector; a **contextual** encoder gives every *occurrence* its own. "
@@ -101,18 +90,5 @@ for name in ENCODER_NAMES:
         ready[name] = stored or get_encoder(name)[0].layer_names
 loading = [name for name in ENCODER_NAMES if status[name][0] == "loading" and name not in ready]
 unavailable = {name: detail for name, (kind, detail) in status.items() if kind == "unavailable"}
-depths = depth_options(ready)
-depth = nearest_depth(depths)
-depth_box.select_slider("Layer (how far up)", depths, **state.widget("layer"), format_func=depth_name,
-                        help="Relative depth: 0 is the input layer, 1 the top layer. Each encoder shows its layer "
-                             "nearest this depth; the maps name it.")
-dims_box.toggle("3-D", **state.widget("dims"))
-dims = 3 if state["dims"] else 2
-save_to_url(presets)
-
-view = ContextView(found, contexts, sentence_sources(found.lines, presets), ready, loading, unavailable, depth, dims)
-render_maps(view)
-render_measures(view)
-render_neighbours(view)
-render_export(view)
-render_refresh(view)
+render_view(found, contexts, sentence_sources(found.lines, presets), ready, loading, unavailable,
+            (depth_box, dims_box), presets)

@@ -15,8 +15,7 @@ from ui.decay.corpus import corpus_view
 from ui.decay.sentence import sentence_view
 from ui.decay.state import STATE
 
-page_setup("Distance decay", "📉")
-st.title("Distance decay")
+page_setup("Distance decay", "📉", heading="Distance decay")
 STATE.reset_button()
 st.markdown(
     "How much does each word shape the vector of every other word, and does that fade with distance? "

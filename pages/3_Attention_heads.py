@@ -12,8 +12,7 @@ from ui.heads.sections import grid, head_controls, sentence_input, token_view
 from ui.heads.state import STATE
 from ui.heads.view import HeadsView
 
-page_setup("Attention heads", "🎯")
-st.title("Attention heads")
+page_setup("Attention heads", "🎯", heading="Attention heads")
 STATE.reset_button()
 st.markdown(
     "BERT reads a sentence with **attention heads**: in every layer, each head lets every word look at every other "
@@ -29,17 +28,24 @@ if encoder is None:
 report = report_of(encoder)
 state = STATE.restore()
 sentence_input(report)
-head_controls(report, encoder.n_layers, encoder.n_heads)
 
-if not tokenize(state["sentence"]):
-    st.warning("Type a sentence (at least one word) to see the heads at work.")
-    st.stop()
-try:
-    encoded = encode(report.fingerprint, state["sentence"])
-except InputTooLong as error:
-    st.error(f"This sentence is too long for the model: {error}")
-    st.stop()
-view = HeadsView(report, encoder.n_layers, encoder.n_heads, encoded, pieces=state["units"] == "pieces")
-grid(view)
-chosen_head(view)
-token_view(view)
+
+@st.fragment
+def heads_view() -> None:
+    """Everything below the sentence, as a fragment: choosing a head, a label or the units reruns only this part."""
+    head_controls(report, encoder.n_layers, encoder.n_heads)
+    if not tokenize(state["sentence"]):
+        st.warning("Type a sentence (at least one word) to see the heads at work.")
+        return
+    try:
+        encoded = encode(report.fingerprint, state["sentence"])
+    except InputTooLong as error:
+        st.error(f"This sentence is too long for the model: {error}")
+        return
+    view = HeadsView(report, encoder.n_layers, encoder.n_heads, encoded, pieces=state["units"] == "pieces")
+    grid(view)
+    chosen_head(view)
+    token_view(view)
+
+
+heads_view()

@@ -20,8 +20,7 @@ from ui.inputs.transformer import (
 )
 from ui.inputs.words import characters, neighbours, sizes, wordpieces
 
-page_setup("Inputs", "🔤")
-st.title("Inputs: what each encoder reads")
+page_setup("Inputs", "🔤", heading="Inputs: what each encoder reads")
 STATE.reset_button()
 state = STATE.restore()
 st.markdown(

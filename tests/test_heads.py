@@ -34,7 +34,14 @@ from engine.heads.rules import (
     related_in_meaning,
 )
 from engine.settings import EWT_DEV, EWT_TRAIN, GAP_DEVELOPMENT
-from ui.heads.bertviz import head_view_html, model_view_html, script_json
+from ui.heads.bertviz import (
+    STATIC,
+    STATIC_URL,
+    VENDOR_SCRIPTS,
+    head_view_html,
+    model_view_html,
+    script_json,
+)
 from ui.heads.grid import grid_figure, grid_parts
 
 PAYLOAD = "</script><img src=x onerror=window.__xss=1>"
@@ -240,6 +247,8 @@ def test_bertviz_html_is_offline_and_escapes_tokens(view):
     assert "\\u003c/script\\u003e\\u003cimg" in html
     assert "cdnjs" not in html and "cdn." not in html, "no library is fetched from a CDN"
     assert html.lower().count("</script") == 5, "only our own five scripts end: 3 libraries, the shim, the view"
+    for name in VENDOR_SCRIPTS:  # from the app's own server, where static/ is served
+        assert f'src="{STATIC_URL}/{name}"' in html and (STATIC / name).stat().st_size > 10_000
 
 
 def test_another_model_is_labelled_on_first_use_and_cached(bert, tmp_path, monkeypatch):

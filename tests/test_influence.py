@@ -20,7 +20,6 @@ from engine.decay.curves import (
 )
 from engine.decay.influence import (
     combine,
-    layer_index,
     normalise_rows,
     squared_influence,
 )
@@ -78,7 +77,7 @@ def test_one_direction_takes_exactly_nothing_from_the_other_side(make, method):
         assert np.all(np.triu(forward, 1) == 0.0), f"{layer}: the forward half saw a word to its right"
         assert np.all(np.tril(backward, -1) == 0.0), f"{layer}: the backward half saw a word to its left"
         assert np.tril(forward, -1).max() > 0 and np.triu(backward, 1).max() > 0, "context does flow the allowed way"
-    top = layer_index(encoder)
+    top = encoder.layer_index()
     np.testing.assert_array_equal(influence(encoder, words, method=method, direction="forward"),
                                   combine(squared[top], "forward"))
 
@@ -90,7 +89,7 @@ def test_gradient_equals_brute_force_jacobian_of_every_pair(make):
     model = encoder.model
     raw, lengths = model.prepare([words])
     tokens = model.embed(raw, lengths).detach()
-    top = layer_index(encoder)
+    top = encoder.layer_index()
     expected = np.zeros((len(words), len(words)))
     for j in range(len(words)):
         def vectors(x_j: torch.Tensor) -> torch.Tensor:
@@ -127,7 +126,7 @@ def test_bert_gradient_equals_brute_force_and_sums_pieces(tiny_bert):
     owner = torch.tensor(owner)
     assert (owner == 0).sum() > 1
     table = tiny_bert.model.embeddings.word_embeddings.weight.detach()[torch.tensor(ids)]
-    top = layer_index(tiny_bert)
+    top = tiny_bert.layer_index()
     expected = np.zeros((3, 3))
     for j in range(3):
         def vectors(shift: torch.Tensor) -> torch.Tensor:  # one shift added to every piece of word j
@@ -181,8 +180,8 @@ def test_static_encoder_has_no_context():
 
 def test_layers_directions_and_methods_are_checked():
     elmo = random_elmo()
-    assert elmo.layer_names[layer_index(elmo)] == "lstm-2", "the default is the top LSTM layer, not the scalar mix"
-    assert layer_index(elmo, "lstm-1") == 1 and layer_index(elmo, -1) == 3
+    assert elmo.layer_names[elmo.layer_index()] == "lstm-2", "the default is the top LSTM layer, not the scalar mix"
+    assert elmo.layer_index("lstm-1") == 1 and elmo.layer_index(-1) == 3
     with pytest.raises(ValueError, match="layers are"):
         influence(elmo, "a b", layer="layer-9")
     with pytest.raises(ValueError, match="method"):

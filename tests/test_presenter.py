@@ -11,7 +11,7 @@ from plotly.subplots import make_subplots
 
 from tests.test_interaction import PAGES, assert_fine, panel_titles, start, widget
 from tests.test_interaction import go as switch
-from ui.presenter import NORMAL_CHART_TEXT, style_figure
+from ui.charts import NORMAL_CHART_TEXT, kept_figures, style_figure
 
 
 def _font_sizes(figure: dict) -> list[float]:
@@ -75,3 +75,25 @@ def test_style_figure_raises_small_text_and_never_lowers_big_text():
     assert min(sizes) >= NORMAL_CHART_TEXT and max(sizes) == 40
     assert figure.data[0].colorbar.tickfont.size >= NORMAL_CHART_TEXT
     assert figure.data[1].textfont.size >= NORMAL_CHART_TEXT
+
+
+def test_a_kept_figure_is_built_once_per_arguments_and_styled():
+    calls = []
+
+    def line(points: int) -> go.Figure:
+        calls.append(points)
+        return go.Figure(go.Scatter(x=list(range(points)), y=list(range(points))))
+
+    kept = kept_figures(line)
+    first, again, other = kept(3), kept(3), kept(4)
+    assert first is again and first is not other and calls == [3, 4], "built once per arguments"
+    assert first.layout.font.size >= NORMAL_CHART_TEXT, "and styled when built"
+
+
+def test_kept_figures_follow_presenter_mode_both_ways():
+    app = start("wic", word="bank")
+    for on, smallest in ((True, 20), (False, NORMAL_CHART_TEXT)):
+        app.toggle(key="presenter.on:widget").set_value(on).run()
+        assert_fine(app)
+        sizes = _font_sizes(json.loads(app.get("plotly_chart")[0].proto.spec))
+        assert min(sizes) >= smallest and (on or min(sizes) < 20), "a figure kept for one mode is not shown in the other"

@@ -10,7 +10,6 @@ import re
 import threading
 from typing import Iterable
 
-import pandas  # noqa: F401  imported here, before the warm-up thread starts: see below
 import streamlit as st
 
 import engine
@@ -23,15 +22,20 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$:])")
 _this_run = threading.local()  # per script run (one thread per session): the sidebar's status placeholder
 
 
-def page_setup(title: str, icon: str = "🔎") -> None:
-    """Page config, shared sidebar, and the background warm-up of the models on first visit.
+def page_setup(title: str, icon: str = "🔎", heading: str | None = None) -> None:
+    """Page config, the page's ``heading`` (drawn first), the shared sidebar and the background warm-up of the models.
 
-    pandas is imported (at the top of this module) before the warm-up thread can import it: plotly looks
-    pandas up in ``sys.modules`` without importing it, and a half-imported pandas broke figures built
-    while the warm-up thread was still importing it.
+    The heading comes before any import a page needs, so after a cold start the first paint waits for none of them.
+    pandas is imported next, before the page builds a figure: plotly looks pandas up in ``sys.modules`` without
+    importing it, and a pandas half-imported by another thread broke figures; a thread importing it here waits until
+    it is complete.
     """
     st.set_page_config(page_title=f"{title} · Contextual Embeddings Explorer", page_icon=icon, layout="wide",
                        initial_sidebar_state=presenter.sidebar_state())
+    if heading:
+        st.title(heading)
+    import pandas  # noqa: F401
+
     tune_for_serving()
     from ui.warmup import start_warmup
 
@@ -62,7 +66,7 @@ def render_sidebar() -> None:
     presenter.apply()
     with st.sidebar:
         st.divider()
-        _this_run.status_slot = st.empty()
+        _this_run.status_slot, _this_run.statuses = st.empty(), None
     refresh_encoder_status()
     presenter.exit_button()
 
@@ -75,12 +79,13 @@ def refresh_encoder_status() -> None:
     from ui.warmup import encoder_status
 
     slot = getattr(_this_run, "status_slot", None)
-    if slot is None:
-        return
+    statuses = [encoder_status(name) for name in ENCODER_NAMES]
+    if slot is None or statuses == getattr(_this_run, "statuses", None):
+        return  # unchanged since drawn: sending it again would only make the browser redraw it
+    _this_run.statuses = statuses
     with slot.container():
         st.markdown("### Encoders")
-        for name in ENCODER_NAMES:
-            status, detail = encoder_status(name)
+        for name, (status, detail) in zip(ENCODER_NAMES, statuses):
             # shapes as well as colours (colour-blind readers), from fonts every browser has (not emoji)
             icon = {"ready": ":green[●]", "loading": ":orange[○]", "unavailable": ":red[×]"}[status]
             with st.expander(f"{icon} {ENCODER_TITLES[name]}", expanded=False):

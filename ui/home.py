@@ -8,7 +8,6 @@ import streamlit as st
 
 from engine import InputTooLong
 from engine.claims import shipped_claims
-from engine.decay.influence import layer_index
 from engine.encoders.base import layer_title
 from engine.similarity import (
     DEMO_MAX_WORDS,
@@ -16,6 +15,7 @@ from engine.similarity import (
     check_demo_input,
     word_similarity,
 )
+from ui.charts import show_chart
 from ui.common import (
     ENCODER_COLOURS,
     ENCODER_TITLES,
@@ -24,7 +24,7 @@ from ui.common import (
     page_setup,
 )
 from ui.page_state import Field, PageState
-from ui.presenter import big_caption, show_chart
+from ui.presenter import big_caption
 
 MAX_CHARS = 20_000  # per sentence box; longer pastes are cut by the widget, which says so
 STATE = PageState("home", {
@@ -33,9 +33,7 @@ STATE = PageState("home", {
     "word": Field("bank", parse=lambda text: text[:100]),
 })
 
-page_setup("Home", "🧭")
-
-st.title("Contextual Embeddings Explorer")
+page_setup("Home", "🧭", heading="Contextual Embeddings Explorer")
 st.markdown(
     """
 An **embedding** is a vector that stands for a word's meaning. A **static** embedding such as GloVe gives a word
@@ -93,7 +91,7 @@ with st.spinner("Encoding both sentences…"):
         drawn = [k for k, d in enumerate(depths) if not math.isnan(d)]
         depth, cosines = [depths[k] for k in drawn], [result.cosines[k] for k in drawn]
         layer_names = [f"{layer_title(result.layer_names, k)} ({result.layer_names[k]})" for k in drawn]
-        top = result.cosines[layer_index(encoder)]  # the network's own top layer, not a mix of layers
+        top = result.cosines[encoder.layer_index()]  # the network's own top layer, not a mix of layers
         tops += [] if math.isnan(top) else [f"{ENCODER_TITLES[name]} {top:.2f}"]
         single = len(cosines) == 1  # GloVe: one layer, drawn as a dotted line across every depth
         if single:

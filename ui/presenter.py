@@ -4,15 +4,13 @@ It is kept like every page's state: read from the address bar (a link that says 
 wins), kept in session state across page switches (a sidebar link carries no query), and written back to the
 address bar so the link a teacher copies opens the same way. ``PageState.write_url`` leaves the parameter alone.
 
-Every chart goes through ``show_chart`` (or ``style_figure``), so one place decides how big chart text is: at least
-``NORMAL_CHART_TEXT`` px normally, ``PRESENTER_TEXT`` px when presenting.
+Charts are styled for the mode in ``ui.charts``.
 """
 from __future__ import annotations
 
 import html
 from typing import Any
 
-import plotly.graph_objects as go
 import streamlit as st
 
 PARAM = "present"
@@ -20,9 +18,6 @@ _KEY = "presenter.on"
 _TOGGLE = "presenter.on:widget"
 
 PRESENTER_TEXT = 20  # px: body and chart text in presenter mode
-NORMAL_CHART_TEXT = 14  # px: chart text otherwise (Plotly's 12 px is unreadable on a projector)
-PRESENTER_LINE = 4  # px
-PRESENTER_MARKER_SCALE = 1.6
 
 _CSS = f"""
 <style>
@@ -85,60 +80,6 @@ def _set(on: bool) -> None:
         st.query_params[PARAM] = "1"
     else:
         st.query_params.pop(PARAM, None)
-
-
-def style_figure(figure: go.Figure) -> go.Figure:
-    """The figure with readable text everywhere; when presenting, 20 px text, thick lines and bigger points.
-
-    Explicit font sizes set by a figure (titles, annotations, legends) are raised to the floor, never lowered.
-    """
-    text = PRESENTER_TEXT if presenting() else NORMAL_CHART_TEXT
-    layout = figure.layout
-    # Streamlit's chart theme sets its own small tick, legend and title sizes: every one is set here explicitly
-    figure.update_layout(font_size=max(text, layout.font.size or 0),
-                         hoverlabel_font_size=max(text, layout.hoverlabel.font.size or 0),
-                         legend_font_size=max(text, layout.legend.font.size or 0),
-                         title_font_size=max(text + 2, layout.title.font.size or 0))
-    figure.for_each_annotation(lambda note: note.update(font_size=max(text, note.font.size or 0)))
-    figure.for_each_xaxis(lambda axis: _raise_axis(axis, text))
-    figure.for_each_yaxis(lambda axis: _raise_axis(axis, text))
-    for trace in figure.data:
-        _raise_trace_text(trace, text)
-    if presenting():
-        figure.for_each_trace(_thicken)
-    return figure
-
-
-def _raise_axis(axis: Any, text: int) -> None:
-    axis.tickfont.size = max(text, axis.tickfont.size or 0)
-    axis.title.font.size = max(text, axis.title.font.size or 0)
-
-
-def _raise_trace_text(trace: Any, text: int) -> None:
-    font = getattr(trace, "textfont", None)
-    if font is not None and isinstance(font.size, (int, float)):
-        font.size = max(text, font.size)
-    colorbar = getattr(trace, "colorbar", None)
-    if colorbar is not None:
-        colorbar.tickfont.size = max(text, colorbar.tickfont.size or 0)
-        colorbar.title.font.size = max(text, colorbar.title.font.size or 0)
-
-
-def _thicken(trace: Any) -> None:
-    line = getattr(trace, "line", None)
-    if line is not None and "width" in line and line.width != 0:  # 0: no line (a band's edge), kept so
-        line.width = max(PRESENTER_LINE, line.width or 2)
-    marker = getattr(trace, "marker", None)
-    if marker is not None and "size" in marker and isinstance(marker.size, (int, float)) and marker.opacity != 0:
-        marker.size = marker.size * PRESENTER_MARKER_SCALE
-    elif marker is not None and "size" in marker and marker.size is None and trace.type in ("scatter", "scattergl"):
-        marker.size = 6 * PRESENTER_MARKER_SCALE
-
-
-def show_chart(figure: go.Figure, container: Any = None, **kwargs: Any) -> Any:
-    """``st.plotly_chart`` (in ``container``, default the page) of the styled figure, stretched to the width."""
-    kwargs.setdefault("width", "stretch")
-    return (container or st).plotly_chart(style_figure(figure), **kwargs)
 
 
 def big_caption(text: str, container: Any = None) -> None:

@@ -1,4 +1,5 @@
-"""Background warm-up: load every encoder once per server process.
+"""Background warm-up: load every encoder once per server process, then the index of the EWT treebank that the
+Attention-heads page looks sentences up in (``engine.heads.behaviour.treebank_index``, 0.6 s to read).
 
 Created by the first page view, in a daemon thread, so users do not wait for model loading. It starts loading
 once that page's script has finished (``app.py`` calls ``page_finished``; a page run on its own, as in tests,
@@ -39,6 +40,14 @@ class Warmup:
                 engine.load_encoder(name)
             except EncoderUnavailable:
                 pass  # recorded by the registry: the sidebar shows the reason
+        # imported here, not at the top: the first page's imports stay as light as they were
+        from engine.heads.behaviour import treebank_index
+        from engine.heads.probe_data import ProbeDataMissing
+
+        try:
+            treebank_index()
+        except ProbeDataMissing:
+            pass  # the heads page then shows no gold arcs, as it would anyway
         freeze_long_lived()  # the models stay: Streamlit's collection after every run no longer scans them
         release_memory()  # what loading them left free in the heap
 

@@ -27,6 +27,7 @@ class ConlluSentence:
     deprels: tuple[str, ...]  # universal dependency relation (nsubj, obj...)
     deps: tuple[str, ...]
     misc: tuple[str, ...]
+    offset: int = 0  # where the sentence's first line starts in its file, in bytes (``read_conllu(path, offset)``)
 
     @property
     def document(self) -> str:
@@ -34,30 +35,32 @@ class ConlluSentence:
         return self.sent_id.rsplit("-", 1)[0]
 
 
-def read_conllu(path: Path) -> Iterator[ConlluSentence]:
-    """The sentences of a CoNLL-U file, in file order."""
-    sent_id, text, rows = "", "", []
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            line = line.rstrip("\n")
+def read_conllu(path: Path, start: int = 0) -> Iterator[ConlluSentence]:
+    """The sentences of a CoNLL-U file, in file order, from byte ``start`` on (0, or a sentence's ``offset``)."""
+    sent_id, text, rows, offset = "", "", [], start
+    with path.open("rb") as lines:
+        lines.seek(start)
+        for raw in lines:
+            line = raw.decode("utf-8").rstrip("\r\n")
             if line.startswith("# sent_id = "):
                 sent_id = line.removeprefix("# sent_id = ").strip()
             elif line.startswith("# text = "):
                 text = line.removeprefix("# text = ").strip()
             elif not line:
                 if rows:
-                    yield _sentence(sent_id, text, rows)
+                    yield _sentence(sent_id, text, rows, offset)
                 sent_id, text, rows = "", "", []
+                offset = lines.tell()
             elif not line.startswith("#"):
                 columns = line.split("\t")
                 if columns[0].isdigit():
                     rows.append(columns)
     if rows:
-        yield _sentence(sent_id, text, rows)
+        yield _sentence(sent_id, text, rows, offset)
 
 
-def _sentence(sent_id: str, text: str, rows: list[list[str]]) -> ConlluSentence:
+def _sentence(sent_id: str, text: str, rows: list[list[str]], offset: int) -> ConlluSentence:
     """A sentence from its word lines, column by column (the ids are implied by the order)."""
     _, forms, lemmas, upos, xpos, feats, heads, deprels, deps, misc = zip(*rows)
     return ConlluSentence(sent_id, text, forms, lemmas, upos, xpos, feats, tuple(map(int, heads)), deprels, deps,
-                          misc)
+                          misc, offset)

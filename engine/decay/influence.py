@@ -108,19 +108,6 @@ def _occlusion(view: Probe, halves: int) -> torch.Tensor:
     return _split_halves(change, halves).transpose(1, 2)
 
 
-def layer_index(encoder: Encoder, layer: int | str | None = None) -> int:
-    """The index of ``layer`` (an index or a name); None means the top layer of the network itself."""
-    names = list(encoder.layer_names)
-    if layer is None:
-        return max(i for i, name in enumerate(names) if name not in encoder.mixed_layers)
-    if isinstance(layer, str) and layer in names:
-        return names.index(layer)
-    if isinstance(layer, (int, np.integer)) and -len(names) <= layer < len(names):
-        return int(layer) % len(names)
-    raise ValueError(f"{encoder.name} has no layer {layer!r}; its layers are {', '.join(names)} "
-                     f"(or 0..{len(names) - 1}).")
-
-
 def directions(encoder: Encoder) -> tuple[str, ...]:
     """The directions an encoder's vectors can be read in: the whole vector, then each of its halves if it has any."""
     return ("both",) + encoder.halves
@@ -150,7 +137,7 @@ def influence(encoder: Encoder, words: str | Sequence[str], layer: int | str | N
     inputs, methods, default layer and directions. Raises ValueError (``InputTooLong`` for BERT past 512 pieces).
     """
     words = tokenize(words) if isinstance(words, str) else list(words)
-    index = layer_index(encoder, layer)
+    index = encoder.layer_index(layer)
     check_direction(encoder, direction)
     return combine(squared_influence(encoder, words, method)[index], direction)
 

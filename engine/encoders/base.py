@@ -148,6 +148,18 @@ class Encoder(ABC):
         depths = dict(zip(network, relative_depths(len(network))))
         return [depths.get(name, math.nan) for name in self.layer_names]
 
+    def layer_index(self, layer: int | str | None = None) -> int:
+        """The index of ``layer`` (an index or a name); None means the top layer of the network itself."""
+        names = list(self.layer_names)
+        if layer is None:
+            return max(i for i, name in enumerate(names) if name not in self.mixed_layers)
+        if isinstance(layer, str) and layer in names:
+            return names.index(layer)
+        if isinstance(layer, (int, np.integer)) and -len(names) <= layer < len(names):
+            return int(layer) % len(names)
+        raise ValueError(f"{self.name} has no layer {layer!r}; its layers are {', '.join(names)} "
+                         f"(or 0..{len(names) - 1}).")
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}: {len(self.layer_names)} layers x {self.dim}>"
 

@@ -13,7 +13,7 @@ Every sample is deterministic: evenly spaced over the file, never random.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -68,6 +68,17 @@ class DepSentence:
 def read_treebank(path: Path) -> list[DepSentence]:
     """Every sentence of a CoNLL-U treebank."""
     return [_dep_sentence(sentence) for sentence in read_conllu(_require(path))]
+
+
+def treebank_offsets(path: Path) -> Iterator[tuple[tuple[str, ...], int]]:
+    """Each sentence's words and byte offset in a CoNLL-U treebank, for an index that keeps no trees
+    (``treebank_sentence_at`` reads one back)."""
+    return ((sentence.forms, sentence.offset) for sentence in read_conllu(_require(path)))
+
+
+def treebank_sentence_at(path: Path, offset: int) -> DepSentence:
+    """The sentence that starts ``offset`` bytes into a CoNLL-U treebank."""
+    return _dep_sentence(next(read_conllu(_require(path), offset)))
 
 
 def _dep_sentence(sentence: ConlluSentence) -> DepSentence:

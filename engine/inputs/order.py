@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.decay.influence import layer_index
 from engine.encoders.base import Encoder
 
 
@@ -37,7 +36,7 @@ def order_change(encoder: Encoder, words: list[str], order: list[int], positions
     """How far word order moves each word's top-layer vector: the sentence against ``[words[i] for i in order]``."""
     shuffled = [words[i] for i in order]
     options = {} if positions else {"positions": False}
-    top = layer_index(encoder)  # the network's own top layer, not a mix of layers
+    top = encoder.layer_index()  # the network's own top layer, not a mix of layers
     original, moved = (encoded.vectors[top] for encoded in encoder.encode([words, shuffled], **options))
     before, after = original[order], moved  # row j: the word at position j of the shuffled sentence, both times
     norms = np.linalg.norm(before, axis=1) * np.linalg.norm(after, axis=1)

@@ -5,6 +5,7 @@ import math
 from fractions import Fraction
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from engine import Encoder
@@ -16,10 +17,10 @@ from engine.decay.curves import (
     half_life,
 )
 from engine.encoders.base import layer_title
+from ui.charts import kept_figures, show_chart
 from ui.common import ENCODER_COLOURS, ENCODER_TITLES, get_encoder
 from ui.decay.figures import corpus_chart
 from ui.decay.state import STATE
-from ui.presenter import show_chart
 
 
 @st.cache_resource(show_spinner=False)
@@ -55,8 +56,10 @@ def format_half_life(value: float | None) -> str:
     return f"over {MAX_OFFSET}" if math.isinf(value) else f"{value:.1f}"
 
 
+@st.fragment
 def corpus_view(encoders: dict[str, Encoder]) -> None:
-    """Mean influence against signed distance over the EWT dev sample, one curve per encoder, with half-lives."""
+    """Mean influence against signed distance over the EWT dev sample, one curve per encoder, with half-lives (a
+    fragment, like ``sentence_view``)."""
     st.header(f"Across {SAMPLE_SIZE} sentences of real English")
     st.markdown(
         f"Each curve averages, over every word of {SAMPLE_SIZE} sentences of the English Web Treebank (its dev part, "
@@ -124,13 +127,13 @@ def _curves_and_half_lives(encoders: dict[str, Encoder], tables: dict[str, pd.Da
         layer_depth = {layer: d for layer, d in zip(encoders[name].layer_names, encoders[name].layer_depths())
                        if not math.isnan(d)}
         nearest = min(layer_depth, key=lambda n: (abs(layer_depth[n] - depth), -layer_depth[n]))
-        rows, life = layer_curve(name, model_key(name), nearest)
+        _, life = layer_curve(name, model_key(name), nearest)
         names = list(encoders[name].layer_names)
         label = f"{ENCODER_TITLES[name]}, {layer_title(names, names.index(nearest))}"
-        shown.append((f"{label}: half-life {life['both']}", ENCODER_COLOURS[name], rows))
+        shown.append((f"{label}: half-life {life['both']}", ENCODER_COLOURS[name], name, nearest))
         lives.append({"encoder, layer": f"{label} ({nearest})", "words before": life["left"],
                       "words after": life["right"], "both sides": life["both"]})
-    show_chart(corpus_chart(shown, log_scale))
+    show_chart(kept_figures(_corpus_figure)(tuple(shown), log_scale))
     st.markdown("**Half-life: how many words away a word's influence halves**")
     st.table(pd.DataFrame(lives), hide_index=True)  # HTML, so its text grows with the page's in presenter mode
     st.caption(
@@ -141,3 +144,10 @@ def _curves_and_half_lives(encoders: dict[str, Encoder], tables: dict[str, pd.Da
     st.download_button("Download the curves (CSV)", curves_csv(tuple((name, model_key(name)) for name in tables)),
                        "distance_decay_curves.csv",
                        "text/csv", help="Every encoder, every layer, both halves: mean, 95% band and pairs per offset.")
+
+
+def _corpus_figure(lines: tuple[tuple[str, str, str, str], ...], log_scale: bool) -> go.Figure:
+    """The chart of (legend label, colour, encoder, layer) curves: kept under these few strings, not the curves' tables
+    (hashing those took longer than drawing)."""
+    return corpus_chart([(label, colour, layer_curve(name, model_key(name), layer)[0])
+                         for label, colour, name, layer in lines], log_scale)

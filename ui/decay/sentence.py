@@ -12,12 +12,12 @@ from engine.decay.influence import (
     VECTOR_DIRECTIONS,
     combine,
     directions,
-    layer_index,
     normalise_rows,
     squared_influence,
 )
 from engine.encoders.base import layer_title
 from engine.tokenize import tokenize
+from ui.charts import kept_figures, show_chart
 from ui.common import ENCODER_TITLES, escape_markdown, get_encoder
 from ui.decay.figures import influence_heatmap, row_bars
 from ui.decay.state import (
@@ -28,7 +28,7 @@ from ui.decay.state import (
     choose_row,
     use_preset,
 )
-from ui.presenter import big_caption, presenting, show_chart
+from ui.presenter import big_caption, presenting
 
 DIRECTION_TITLES = {"both": "whole vector", "forward": "left-to-right half", "backward": "right-to-left half"}
 METHOD_TITLES = {"occlusion": "remove the word", "gradient": "exact sensitivity"}
@@ -68,8 +68,11 @@ class Choice:
     method: str
 
 
+@st.fragment
 def sentence_view(encoders: dict[str, Encoder]) -> None:
-    """One sentence: controls, the n x n heatmap and the chosen word's row over signed offset."""
+    """One sentence: controls, the n x n heatmap and the chosen word's row over signed offset.
+
+    A fragment: a change here reruns only this view, so the browser redraws neither the corpus chart nor the rest."""
     st.header("One sentence")
     choice = _controls(encoders)
     words = tokenize(STATE["sentence"])
@@ -102,7 +105,7 @@ def _controls(encoders: dict[str, Encoder]) -> Choice:
     name = state.keep_in("encoder", names, fallback="bilstm")
     encoder = encoders[name]
     layers = list(encoder.layer_names)
-    layer = state.keep_in("layer", layers, fallback=layers[layer_index(encoder)])
+    layer = state.keep_in("layer", layers, fallback=layers[encoder.layer_index()])
     recurrent = len(directions(encoder)) > 1
     direction = state.keep_in("direction", VECTOR_DIRECTIONS if recurrent else ["both"])
     method = state.keep_in("method", METHODS)
@@ -172,8 +175,8 @@ def _draw(choice: Choice, method: str, words: list[str], matrix: np.ndarray, wor
     """The chosen word's headline, the heatmap and its row as bars, one under the other at full width (side by side
     they shrank the heatmap to a sliver on a 1024 px screen), and what the numbers mean."""
     big_caption(headline(words, matrix[word], word))
-    show_chart(influence_heatmap(matrix, words, word, row_height=34 if presenting() else 26))
-    show_chart(row_bars(matrix[word], words, word))
+    show_chart(kept_figures(influence_heatmap)(matrix, words, word, row_height=34 if presenting() else 26))
+    show_chart(kept_figures(row_bars)(matrix[word], words, word))
     st.markdown(
         f"**“{escape_markdown(words[word])}”** (word {word + 1}): each bar is "
         f"{measure_text(method, choice.encoder)}. "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from engine.heads.labels import LABELS, HeadReport
+from ui.charts import kept_figures, show_chart
 from ui.heads.bertviz import (
     ViewTooLarge,
     head_view_height,
@@ -43,7 +44,7 @@ from ui.heads.state import (
     use_preset,
 )
 from ui.heads.view import HeadsView
-from ui.presenter import presenting, show_chart
+from ui.presenter import presenting
 
 PRESENTER_ZOOM = 1.5  # bertviz's head view draws 13 px words; presenter mode wants 20
 
@@ -116,7 +117,7 @@ def grid(view: HeadsView) -> None:
         return
     parts = grid_of(view.report.fingerprint, STATE["sentence"], view.pieces, tuple(STATE["show"]), view.report)
     key = grid_key()
-    show_chart(grid_figure(parts), key=key, on_select=choose_tile, selection_mode="points",
+    show_chart(kept_figures(grid_figure)(parts), key=key, on_select=choose_tile, selection_mode="points",
                config={"displayModeBar": False})
     st.html(chosen_frame_style(key, parts, (STATE["layer"], STATE["head"])))
 

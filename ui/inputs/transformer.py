@@ -11,6 +11,7 @@ from engine.encoders.base import layer_title
 from engine.inputs.positions import sinusoidal_positions
 from engine.inputs.timing import LENGTHS, time_encoding
 from engine.tokenize import tokenize
+from ui.charts import show_chart
 from ui.common import ENCODER_TITLES, available_encoders, escape_markdown
 from ui.inputs.data import learned_curve, order_changes, sinusoid_curve
 from ui.inputs.figures import (
@@ -21,7 +22,6 @@ from ui.inputs.figures import (
     timing_chart,
 )
 from ui.inputs.state import STATE
-from ui.presenter import show_chart
 
 SHOWN_POSITIONS = 64
 MAX_OFFSET = 40

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.charts import show_chart
 from ui.common import escape_markdown
-from ui.presenter import big_caption, show_chart
+from ui.presenter import big_caption
 from ui.tour.state import STATE, go_to, guess_field, reveal, shown_field, text_field
 from ui.tour.steps import STEPS, Step
 from ui.tour.views import TourInputError

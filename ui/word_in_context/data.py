@@ -1,15 +1,18 @@
 """Cached computations behind the Word-in-context page: encodings, projections and measures.
 
-Encodings, PCA maps and measures are ``st.cache_data`` entries keyed by encoder, layer and ``Contexts.key``. UMAP maps
-come from one ``BackgroundProjector`` per server (``st.cache_resource``). A preset is read from
+Each encoder's vectors of an input come with their measures, in one shared ``st.cache_resource`` entry keyed by
+encoder and ``Contexts.key`` (computed together, so the sample of other words the measures need is dropped at once);
+PCA maps are ``st.cache_data`` entries keyed by encoder, layer and ``Contexts.key``. UMAP maps come from one
+``BackgroundProjector`` per server (``st.cache_resource``). A preset is read from
 ``engine.word_in_context.preset_store`` (vectors, measures and UMAP maps computed ahead, the maps handed to the
 projector), so a fresh server draws it before any model has loaded.
 
 Sentences that are not a preset's (Find contexts, typed or pasted) are computed in two stages, each reporting its
-progress: ``first_maps`` encodes the encoders the view shows and maps each one's shown layer as soon as its vectors
-are ready (the next encoder is encoded meanwhile), so the page can draw its maps; ``fill_in`` then maps every other layer and computes the
-measures, so that moving the layer slider afterwards finds everything ready. Both fill the same caches the page reads,
-with the same functions, so the staged path gives exactly what computing everything at once gives.
+progress: ``first_maps`` encodes the encoders the view shows (measures included) and maps each one's shown layer as
+soon as its vectors are ready (the next encoder is encoded meanwhile), so the page can draw its maps; ``fill_in``
+then maps every other layer, so that moving the layer slider afterwards finds everything ready. Both fill the same
+caches the page reads, with the same functions, so the staged path gives exactly what computing everything at once
+gives.
 """
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ import streamlit as st
 
 from engine import EncoderUnavailable, InputTooLong
 from engine.encoders.base import layer_title
-from engine.word_in_context.context_vectors import ContextVectors, context_vectors
+from engine.word_in_context.context_vectors import context_vectors
 from engine.word_in_context.measures import LayerMeasures, layer_measures
 from engine.word_in_context.occurrences import Contexts
 from engine.word_in_context.preset_store import StoredView, preset_store
@@ -49,13 +52,6 @@ class PanelMap:
     waiting: bool  # True while a UMAP map for this view is still being computed
 
 
-@st.cache_data(max_entries=8, show_spinner=False)  # large (the anisotropy sample) and only read on a measures miss
-def _encoded(encoder: str, key: str, _contexts: Contexts) -> ContextVectors:
-    """The target's vectors in every layer of ``encoder``, plus the other words the anisotropy baseline needs."""
-    model, _ = get_encoder(encoder)
-    return context_vectors(model, [list(words) for words in _contexts.sentences], _contexts.occurrences())
-
-
 @st.cache_data(max_entries=64, show_spinner=False)
 def stored_view(encoder: str, key: str) -> StoredView | None:
     """The precomputed results of a preset, when the store holds this input for this encoder's weights; its UMAP
@@ -76,14 +72,39 @@ def stored_layer_names(encoder: str, key: str) -> list[str] | None:
     return preset_store().layer_names(encoder, key)
 
 
+@dataclass(frozen=True)
+class Encoding:
+    targets: np.ndarray  # the target's vectors (n_layers, n_occurrences, dim), read-only
+    measures: list[LayerMeasures]  # one per layer
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
-def cached_targets(encoder: str, key: str, _contexts: Contexts) -> np.ndarray:
-    """Just the target's vectors (n_layers, n_occurrences, dim), read-only: every rerun reads them several times, so
-    they are shared, not copied (a copy of 300 occurrences' BERT vectors is 3 MB)."""
+def _encoding(encoder: str, key: str, _contexts: Contexts) -> Encoding:
+    """The target's vectors and every layer's measures: a preset's from the store, others encoded now.
+
+    The measures are computed as soon as the vectors are, so the other words' vectors the anisotropy baseline needs
+    (up to 400 per layer, 4 MB for BERT) are dropped at once. Kept as a resource, shared and not copied: every rerun
+    reads the vectors several times (a copy of 300 occurrences' BERT vectors is 3 MB), and a data cache's pickled copy
+    of the vectors and that sample was 14 of the 21 MB a 300-sentence search kept."""
     stored = stored_view(encoder, key)
-    targets = np.asarray(stored.targets if stored else _encoded(encoder, key, _contexts).targets)
+    if stored is not None:
+        targets, measures = np.asarray(stored.targets), stored.measures
+    else:
+        model, _ = get_encoder(encoder)
+        vectors = context_vectors(model, [list(words) for words in _contexts.sentences], _contexts.occurrences())
+        targets, measures = vectors.targets, layer_measures(vectors, list(_contexts.labels))
     targets.flags.writeable = False
-    return targets
+    return Encoding(targets, measures)
+
+
+def cached_targets(encoder: str, key: str, _contexts: Contexts) -> np.ndarray:
+    """The target's vectors (n_layers, n_occurrences, dim), read-only."""
+    return _encoding(encoder, key, _contexts).targets
+
+
+def cached_measures(encoder: str, key: str, _contexts: Contexts) -> list[LayerMeasures]:
+    """Every layer's measures, computed with the vectors."""
+    return _encoding(encoder, key, _contexts).measures
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
@@ -95,12 +116,6 @@ def distinct_points(encoder: str, layer: int, key: str, _contexts: Contexts) -> 
 @st.cache_data(max_entries=256, show_spinner=False)
 def cached_pca(encoder: str, layer: int, key: str, _contexts: Contexts, dims: int) -> Projection:
     return project(cached_targets(encoder, key, _contexts)[layer], dims, method="pca")
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def cached_measures(encoder: str, key: str, _contexts: Contexts) -> list[LayerMeasures]:
-    stored = stored_view(encoder, key)
-    return stored.measures if stored else layer_measures(_encoded(encoder, key, _contexts), list(_contexts.labels))
 
 
 @st.cache_resource(show_spinner=False)
@@ -178,21 +193,29 @@ def _filled_in() -> set[tuple[str, str, int]]:
     return set()
 
 
+@st.cache_resource(show_spinner=False)
+def _encoding_thread() -> ThreadPoolExecutor:
+    """The server's one thread for encoding new sentences, whichever session asks: one encoding at a time (two would
+    hold two batches' activations, 60-70 MB each for 300 sentences). A rerun that leaves ``first_maps`` early lets
+    the job running finish and drops the rest, so the next search's encodings wait for it instead of joining it."""
+    return ThreadPoolExecutor(1, thread_name_prefix="wic-encode")
+
+
 def first_maps(layers: dict[str, int], contexts: Contexts, dims: int, progress: Progress) -> None:
     """Encode every encoder in ``layers`` (encoder -> the layer the view shows) that is not cached yet, and make the
-    UMAP map of its shown layer: one encoder at a time in a worker thread, the shallowest (fastest) first, each one
-    mapped here while the next is encoded (UMAP and encoding overlap; two encodings at once would hold two batches'
-    activations, 100-200 MB more at the peak). ``progress`` before the first and after each encoder."""
+    UMAP map of its shown layer: one encoder at a time in the encoding thread, each one mapped here while the next is
+    encoded (UMAP and encoding overlap). The deepest (slowest) go first, so the one map still to make once every
+    encoder is done is the cheapest: GloVe's few distinct points rather than BERT's 300 (about 1 s). ``progress``
+    before the first and after each encoder."""
     pending = [name for name in layers if not _ready(name, [layers[name]], contexts, dims)]
     if not pending:
         return
-    pending.sort(key=lambda name: len(get_encoder(name)[0].layer_names))
+    pending.sort(key=lambda name: -len(get_encoder(name)[0].layer_names))
     progress(0.0, f"Encoding {len(contexts.sentences)} sentences with "
                   f"{', '.join(ENCODER_TITLES[name] for name in pending)}…")
-    pool = ThreadPoolExecutor(1, thread_name_prefix="wic-encode")
     encode = _in_this_run(cached_targets)
+    jobs = [_encoding_thread().submit(encode, name, contexts.key, contexts) for name in pending]
     try:
-        jobs = [pool.submit(encode, name, contexts.key, contexts) for name in pending]
         for done, (name, job) in enumerate(zip(pending, jobs), start=1):
             try:
                 job.result()
@@ -202,20 +225,20 @@ def first_maps(layers: dict[str, int], contexts: Contexts, dims: int, progress: 
                 pass  # the panel asks again and shows the reason
             progress(done / len(pending), f"{ENCODER_TITLES[name]} ready ({done} of {len(pending)} encoders)…")
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)  # a rerun need not wait: a running job fills the cache
+        for job in jobs:  # a rerun need not wait: the job running goes on and fills the cache, the rest are dropped
+            job.cancel()
         release_memory()
 
 
 def fill_in(layers: dict[str, int], contexts: Contexts, dims: int, progress: Progress) -> None:
-    """Every other layer's UMAP map and the measures of the encoders in ``layers`` (encoder -> the layer shown),
-    ``progress`` before each map. Run once the first maps are drawn; afterwards the layer slider finds every map."""
+    """Every other layer's UMAP map of the encoders in ``layers`` (encoder -> the layer shown), ``progress`` before
+    each map. Run once the first maps are drawn; afterwards the layer slider finds every map."""
     todo, complete = [], []
     for name, shown in layers.items():
         if (name, contexts.key, dims) in _filled_in():
             continue
         try:
             n_layers = len(cached_targets(name, contexts.key, contexts))
-            cached_measures(name, contexts.key, contexts)  # cheap once the vectors are there
         except (InputTooLong, EncoderUnavailable):
             continue  # the panel shows why this encoder has no map
         others = [layer for layer in range(n_layers) if layer != shown]

@@ -5,6 +5,7 @@ Each ``render_*`` function draws one section from a ``ContextView``, the page's 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -14,8 +15,10 @@ from engine import ENCODER_NAMES, InputTooLong
 from engine.encoders.base import layer_title, relative_depths
 from engine.word_in_context.measures import nearest_neighbours
 from engine.word_in_context.occurrences import Contexts, FoundOccurrences, word_spans
+from engine.word_in_context.presets import Preset
+from ui.charts import kept_figures, show_chart
 from ui.common import ENCODER_TITLES, escape_markdown
-from ui.presenter import big_caption, presenting, show_chart
+from ui.presenter import big_caption, presenting
 from ui.word_in_context.data import (
     cached_measures,
     cached_targets,
@@ -32,10 +35,11 @@ from ui.word_in_context.figures import (
     measures_figure,
     projection_figure,
 )
-from ui.word_in_context.state import PAIR, STATE
+from ui.word_in_context.state import PAIR, STATE, nearest_depth, save_to_url
 
 DEFAULT_DEPTHS = (0.0, 0.167, 0.333, 0.5, 0.667, 0.833, 1.0)  # every layer of the default encoders (1, 3, 4, 7)
 POLL_SECONDS = 0.5
+KEEP_MAX_POINTS = 120  # larger maps are rebuilt on every rerun rather than kept (about 1 MB per 120 points)
 
 
 @dataclass
@@ -77,6 +81,32 @@ def depth_name(depth: float) -> str:
     return DEPTH_NAMES.get(round(depth, 3), f"{depth:.0%} up")
 
 
+@st.fragment
+def render_view(found: FoundOccurrences, contexts: Contexts, sources: list[str], ready: dict[str, list[str]],
+                loading: list[str], unavailable: dict[str, str], controls: tuple[Any, Any],
+                presets: dict[str, Preset]) -> None:
+    """The layer slider and 3-D switch (drawn in ``controls``, two boxes of the page's top row) and every section
+    below the inputs.
+
+    A fragment: moving the slider, switching to 3-D or clicking a point reruns only this, so the browser redraws
+    the maps and measures but not the inputs, the sidebar or the text around them.
+    """
+    depth_box, dims_box = controls
+    depth = nearest_depth(depth_options(ready))
+    depth_box.select_slider("Layer (how far up)", depth_options(ready), **STATE.widget("layer"),
+                            format_func=depth_name,
+                            help="Relative depth: 0 is the input layer, 1 the top layer. Each encoder shows its layer "
+                                 "nearest this depth; the maps name it.")
+    dims_box.toggle("3-D", **STATE.widget("dims"))
+    save_to_url(presets)
+    view = ContextView(found, contexts, sources, ready, loading, unavailable, depth, 3 if STATE["dims"] else 2)
+    render_maps(view)
+    render_measures(view)
+    render_neighbours(view)
+    render_export(view)
+    render_refresh(view)
+
+
 def render_maps(view: ContextView) -> None:
     """The small multiples (one chart, a panel per encoder), their caption and notes; a clicked point is named in
     large type and chosen for the neighbours below.
@@ -96,8 +126,10 @@ def render_maps(view: ContextView) -> None:
     found = view.found
     points = Points(view.labels, _hovers(view), [o.form.casefold() for o in found.occurrences],
                     legend_order=[label for label in view.labels if label != UNLABELLED] + [UNLABELLED])
+    build = kept_figures(projection_figure) if len(points.labels) <= KEEP_MAX_POINTS else projection_figure
     event = show_chart(
-        projection_figure(panels, points, view.dims, panel_height=460 if presenting() else 330), key="wic_chart",
+        build(panels, points, view.dims, panel_height=460 if presenting() else 330),
+        key="wic_chart",
         on_select="rerun", selection_mode="points", config={"displaylogo": False, "toImageButtonOptions": {
             "format": "png", "filename": f"word-in-context-{found.target.casefold()}", "scale": 2}},
     )
@@ -240,7 +272,8 @@ def render_measures(view: ContextView) -> None:
         series[name] = [{"depth": m.depth, "layer": m.layer, "accuracy": m.centroid and m.centroid.accuracy,
                          "adjusted": m.adjusted_self_similarity} for m in measures]
         baseline = next((m.centroid.baseline for m in measures if m.centroid), baseline)
-    show_chart(measures_figure(series, baseline, view.depth), key="wic_measures", config={"displaylogo": False})
+    show_chart(kept_figures(measures_figure)(series, baseline, view.depth), key="wic_measures",
+               config={"displaylogo": False})
     if baseline is None:
         st.info("Sense separation needs at least two senses with two labelled occurrences each "
                 "(`label | sentence`, one per line).")
@@ -326,7 +359,8 @@ def render_export(view: ContextView) -> None:
                       "layer": view.ready[name][layer], "method": projection.method}
             record.update({axis: float(value) for axis, value in zip("xyz", projection.coords[i])})
             records.append(record)
-    st.download_button("Download the points (CSV)", pd.DataFrame(records).to_csv(index=False).encode(),
+    # deferred: the table is written when the button is clicked, not on every rerun
+    st.download_button("Download the points (CSV)", lambda: pd.DataFrame(records).to_csv(index=False).encode(),
                        file_name=f"word-in-context-{view.found.target.casefold()}.csv", mime="text/csv")
     st.caption("The chart's camera icon saves it as a PNG (twice screen resolution, for slides). This page's address "
                "holds the whole view (word, sentences, layer, encoder): copy it to share the view.")

@@ -1,0 +1,108 @@
+"""Every chart goes through here: styled for the room, and built once when a page shows it again.
+
+One place decides how big chart text is: at least ``NORMAL_CHART_TEXT`` px normally, ``PRESENTER_TEXT`` px with
+thicker lines and bigger points when presenting (``ui.presenter``).
+
+Plotly validates every property it sets, so building and styling a figure takes 50-150 ms of a rerun whose own
+cost is a few tens. A builder wrapped in ``kept_figures`` keeps its finished figures (``st.cache_resource``, per
+arguments and presenter mode): moving the layer slider back, or picking an encoder again, sends the figure without
+building it. Kept figures are shared by every session, so nothing changes them once made: ``show_chart`` only reads.
+Callers keep only figures of a bounded size (a 300-point map is 2.5 MB: it is built each time instead).
+"""
+from __future__ import annotations
+
+import functools
+import weakref
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui.presenter import PRESENTER_TEXT, presenting
+
+NORMAL_CHART_TEXT = 14  # px: chart text outside presenter mode (Plotly's 12 px is unreadable on a projector)
+PRESENTER_LINE = 4  # px
+PRESENTER_MARKER_SCALE = 1.6
+KEPT = 48  # finished figures kept, all builders together (a few hundred KB each at most: see the callers)
+
+Builder = TypeVar("Builder", bound=Callable[..., go.Figure])
+_kept: weakref.WeakValueDictionary[int, go.Figure] = weakref.WeakValueDictionary()  # id -> every kept figure
+
+
+def show_chart(figure: go.Figure, container: Any = None, **kwargs: Any) -> Any:
+    """``st.plotly_chart`` (in ``container``, default the page) of the styled figure, stretched to the width."""
+    kwargs.setdefault("width", "stretch")
+    if _kept.get(id(figure)) is not figure:  # a kept figure is styled for this mode already
+        style_figure(figure)
+    return (container or st).plotly_chart(figure, **kwargs)
+
+
+def kept_figures(builder: Builder) -> Builder:
+    """``builder``, with its styled figures kept per arguments and presenter mode (see the module's docstring)."""
+    name = f"{builder.__module__}.{builder.__qualname__}"
+
+    @functools.wraps(builder)
+    def kept(*args: Any, **kwargs: Any) -> go.Figure:
+        return _built(name, presenting(), builder, args, kwargs)
+
+    return kept  # type: ignore[return-value]
+
+
+@st.cache_resource(max_entries=KEPT, show_spinner=False)
+def _built(name: str, big: bool, _builder: Callable[..., go.Figure], args: tuple, kwargs: dict) -> go.Figure:
+    figure = _style(_builder(*args, **kwargs), big)
+    _kept[id(figure)] = figure
+    return figure
+
+
+def style_figure(figure: go.Figure) -> go.Figure:
+    """The figure with readable text everywhere; when presenting, 20 px text, thick lines and bigger points.
+
+    Explicit font sizes set by a figure (titles, annotations, legends) are raised to the floor, never lowered.
+    """
+    return _style(figure, presenting())
+
+
+def _style(figure: go.Figure, big: bool) -> go.Figure:
+    text = PRESENTER_TEXT if big else NORMAL_CHART_TEXT
+    layout = figure.layout
+    # Streamlit's chart theme sets its own small tick, legend and title sizes: every one is set here explicitly
+    figure.update_layout(font_size=max(text, layout.font.size or 0),
+                         hoverlabel_font_size=max(text, layout.hoverlabel.font.size or 0),
+                         legend_font_size=max(text, layout.legend.font.size or 0),
+                         title_font_size=max(text + 2, layout.title.font.size or 0))
+    figure.for_each_annotation(lambda note: note.update(font_size=max(text, note.font.size or 0)))
+    figure.for_each_xaxis(lambda axis: _raise_axis(axis, text))
+    figure.for_each_yaxis(lambda axis: _raise_axis(axis, text))
+    for trace in figure.data:
+        _raise_trace_text(trace, text)
+    if big:
+        figure.for_each_trace(_thicken)
+    return figure
+
+
+def _raise_axis(axis: Any, text: int) -> None:
+    axis.tickfont.size = max(text, axis.tickfont.size or 0)
+    axis.title.font.size = max(text, axis.title.font.size or 0)
+
+
+def _raise_trace_text(trace: Any, text: int) -> None:
+    font = getattr(trace, "textfont", None)
+    if font is not None and isinstance(font.size, (int, float)):
+        font.size = max(text, font.size)
+    colorbar = getattr(trace, "colorbar", None)
+    if colorbar is not None:
+        colorbar.tickfont.size = max(text, colorbar.tickfont.size or 0)
+        colorbar.title.font.size = max(text, colorbar.title.font.size or 0)
+
+
+def _thicken(trace: Any) -> None:
+    line = getattr(trace, "line", None)
+    if line is not None and "width" in line and line.width != 0:  # 0: no line (a band's edge), kept so
+        line.width = max(PRESENTER_LINE, line.width or 2)
+    marker = getattr(trace, "marker", None)
+    if marker is not None and "size" in marker and isinstance(marker.size, (int, float)) and marker.opacity != 0:
+        marker.size = marker.size * PRESENTER_MARKER_SCALE
+    elif marker is not None and "size" in marker and marker.size is None and trace.type in ("scatter", "scattergl"):
+        marker.size = 6 * PRESENTER_MARKER_SCALE
