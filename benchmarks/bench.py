@@ -378,6 +378,20 @@ def visit_every_page(browser, server: TimedServer, memory: PeakMemory, n_encoder
     return time.monotonic() - start, f"Distance decay with {', '.join(encoders)}"
 
 
+def settle(server: TimedServer, timeout: float = 120.0, quiet: float = 2.0) -> None:
+    """Until the server has used under 5% of a core for ``quiet`` seconds: the pages visited before leave work in
+    the background (the other layers' UMAP maps of a live view), which would be timed as part of the first clicks."""
+    process, deadline, calm_since = psutil.Process(server.process.pid), time.monotonic() + timeout, None
+    used = sum(process.cpu_times()[:2])
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = sum(process.cpu_times()[:2])
+        calm_since = (calm_since or time.monotonic()) if now - used < 0.025 else None
+        used = now
+        if calm_since and time.monotonic() - calm_since >= quiet:
+            return
+
+
 def reruns(server: TimedServer, page, actions) -> list[Timed]:
     """Each action timed from its input event until the app is idle again, with the server's script time."""
     samples = []
@@ -589,6 +603,7 @@ def server_rows(browser, n_encoders: int, sections: set[str]) -> list[Row]:
             rows.append(measured("Visit every page with every encoder",
                                  lambda: visit_every_page(browser, server, memory, n_encoders)))
             memory.step = "warm interactions"
+            settle(server)
             floor_samples = floor_reruns(browser, floor)
             warm = warm_interactions(browser, server, floor_samples, n_encoders)
             floor_samples += floor_reruns(browser, floor)

@@ -27,12 +27,13 @@ if encoder is None:
     st.stop()
 report = report_of(encoder)
 state = STATE.restore()
-sentence_input(report)
 
 
 @st.fragment
 def heads_view() -> None:
-    """Everything below the sentence, as a fragment: choosing a head, a label or the units reruns only this part."""
+    """Everything below the introduction, as a fragment: a new sentence, head, label or units reruns only this part
+    (not the sidebar and the text above)."""
+    sentence_input(report)
     head_controls(report, encoder.n_layers, encoder.n_heads)
     if not tokenize(state["sentence"]):
         st.warning("Type a sentence (at least one word) to see the heads at work.")

@@ -82,7 +82,7 @@ class GloveTable:
         try:
             self.matrix = np.load(folder / "glove_6B_50d_emb.npy", mmap_mode="r")
             self.word_rows = WordRows(word_lines(folder))
-            self._file = os.open(self.matrix.filename, os.O_RDONLY)
+            self._file = os.open(self.matrix.filename, os.O_RDONLY) if hasattr(os, "pread") else None  # POSIX
         except (OSError, ValueError, KeyError) as error:
             raise EncoderUnavailable(
                 f"GloVe files in {folder} are missing or broken ({error}); "
@@ -115,6 +115,8 @@ class GloveTable:
 
     def _row(self, row: int) -> np.ndarray:
         """One row, read element by element from the file (no memory map: see the module's docstring)."""
+        if self._file is None:  # no os.pread (Windows): through the memory map after all
+            return np.asarray(self.matrix[row], dtype=np.float32)
         row_stride, column_stride = self.matrix.strides
         start = self.matrix.offset + row * row_stride
         data = b"".join(os.pread(self._file, self.matrix.itemsize, start + column * column_stride)
@@ -124,6 +126,8 @@ class GloveTable:
     def _leading_rows(self, count: int) -> np.ndarray:
         """The first ``count`` rows in row order, read from the file a column at a time (the package's order) or in
         one piece."""
+        if self._file is None:
+            return np.ascontiguousarray(self.matrix[:count], dtype=np.float32)
         dtype, item = self.matrix.dtype, self.matrix.itemsize
         row_stride, column_stride = self.matrix.strides
         if row_stride == item:  # Fortran order: each column's rows are contiguous
