@@ -1,4 +1,4 @@
-"""Process settings for the app's server: big temporary buffers go back to the system, one torch thread per request,
+"""Process settings for the app's server: big temporary buffers go back to the system, one thread per request,
 a bounded cache of compiled oneDNN kernels, and no full garbage-collector pass over the models after every click.
 
 * glibc raises its mmap threshold every time a large block is freed (up to 32 MiB); from then on, big temporary
@@ -7,7 +7,9 @@ a bounded cache of compiled oneDNN kernels, and no full garbage-collector pass o
   block its own mapping, handed back to the system when freed (encoding speed unchanged).
 * torch runs every operation on all cores by default. A server answers several sessions at once, and each of
   those operations then waits for every core to be free: with other work on the machine, encoding was 2-20x slower
-  with two threads than with one (measured on 2 cores). ``OMP_NUM_THREADS`` overrides the single thread.
+  with two threads than with one (measured on 2 cores). ``OMP_NUM_THREADS`` overrides the single thread. The
+  WordPiece tokenizer's thread pool is turned off for the same reason (``TOKENIZERS_PARALLELISM``): splitting one
+  sentence's words took 30 ms of a click on a busy machine waiting for its threads, 0.1 ms alone.
 * oneDNN, which runs torch's convolutions and fused LSTMs, compiles a kernel for every input shape it meets and keeps
   up to 1,024 of them: every batch of new sentences has new shapes, so the recurrent encoders' memory grew by about
   8 MB with every 300-sentence search and never stopped. ``ONEDNN_PRIMITIVE_CACHE_CAPACITY`` 64 keeps a batch's
@@ -38,6 +40,7 @@ def tune_for_serving() -> None:
     is glibc)."""
     _fix_mmap_threshold()
     os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", ONEDNN_KERNELS)
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     if "torch" in sys.modules:  # a page imported it already: too late for the environment variable
         sys.modules["torch"].set_num_threads(int(os.environ.get("OMP_NUM_THREADS", TORCH_THREADS)))
     else:  # read when torch is imported, which then costs nothing now
