@@ -190,7 +190,7 @@ def sense_layers(word: str, encoders: tuple[str, ...]) -> View:
     key += f" (always guessing the commonest sense: {baseline:.0%})"
     about = (f"Sentences: {found.source}. Left: how often an occurrence is nearest the average of its own sense "
              "(leave one out). Right: how alike the occurrences are, beyond what any two words share.")
-    return View(measures_figure(series, baseline, 1.0), key, about)
+    return View(measures_figure(series, baseline), key, about)
 
 
 # --- distance decay ------------------------------------------------------------------------------------------------

@@ -227,7 +227,7 @@ def _padded_range(values, share: float) -> list[float]:
     return [low - margin, high + margin]
 
 
-def measures_figure(series: dict[str, list[dict]], baseline: float | None, depth: float) -> go.Figure:
+def measures_figure(series: dict[str, list[dict]], baseline: float | None) -> go.Figure:
     """Two line charts across relative depth, one line per encoder: centroid accuracy, adjusted self-similarity.
 
     ``series[encoder]`` is a list of {"depth", "layer", "accuracy", "adjusted"} rows (values may be None).
@@ -254,8 +254,6 @@ def measures_figure(series: dict[str, list[dict]], baseline: float | None, depth
     if baseline is not None:
         figure.add_hline(y=baseline, line={"dash": "dash", "color": "#555"}, row=1, col=1,
                          annotation_text=f"guessing the commonest sense: {baseline:.0%}", annotation_position="bottom right")
-    for column in (1, 2):
-        figure.add_vline(x=depth, line={"dash": "dot", "color": "#999"}, row=1, col=column)
     figure.update_xaxes(title_text="layer: input → top", range=[-0.04, 1.04], gridcolor="#eeeeee",
                         tickvals=[0, 0.5, 1], ticktext=["input", "halfway", "top"])
     figure.update_yaxes(title_text="senses told apart", range=[0, 1.04], tickformat=".0%", row=1, col=1,

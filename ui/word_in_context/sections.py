@@ -272,7 +272,7 @@ def render_measures(view: ContextView) -> None:
         series[name] = [{"depth": m.depth, "layer": m.layer, "accuracy": m.centroid and m.centroid.accuracy,
                          "adjusted": m.adjusted_self_similarity} for m in measures]
         baseline = next((m.centroid.baseline for m in measures if m.centroid), baseline)
-    show_chart(kept_figures(measures_figure)(series, baseline, view.depth), key="wic_measures",
+    show_chart(kept_figures(measures_figure)(series, baseline), key="wic_measures",
                config={"displaylogo": False})
     if baseline is None:
         st.info("Sense separation needs at least two senses with two labelled occurrences each "
@@ -283,7 +283,8 @@ def render_measures(view: ContextView) -> None:
         "gets. **Right:** self-similarity (Ethayarajh 2019) is the mean cosine between the word's occurrences, minus "
         "the layer's anisotropy (the mean cosine between other words of these sentences, up to 400 of them), so 0 "
         "means the occurrences are no more alike than unrelated words. GloVe's occurrences are identical up to the "
-        "word form, which is all that keeps its line from 1 − anisotropy."
+        "word form, which is all that keeps its line from 1 − anisotropy. The layer chosen with the slider is the "
+        "one in the maps above, its share told apart in their titles."
     )
     with st.expander("The numbers"):
         table = [{"encoder": ENCODER_TITLES[name], "layer": row["layer"], "relative depth": round(row["depth"], 2),
