@@ -92,8 +92,9 @@ def render_view(found: FoundOccurrences, contexts: Contexts, sources: list[str],
     the maps and measures but not the inputs, the sidebar or the text around them.
     """
     depth_box, dims_box = controls
-    depth = nearest_depth(depth_options(ready))
-    depth_box.select_slider("Layer (how far up)", depth_options(ready), **STATE.widget("layer"),
+    depths = depth_options(ready)
+    depth = nearest_depth(depths)
+    depth_box.select_slider("Layer (how far up)", depths, **STATE.widget("layer"),
                             format_func=depth_name,
                             help="Relative depth: 0 is the input layer, 1 the top layer. Each encoder shows its layer "
                                  "nearest this depth; the maps name it.")
