@@ -7,12 +7,14 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.common import page_setup
-from ui.tour.handout import handout_bytes
+
+page_setup("Guided tour", "🧭")
+# The page's own imports after its heading: see page_setup.
+from ui.tour.handout import handout_bytes  # noqa: E402 (and below)
 from ui.tour.render import navigation, render_step
 from ui.tour.state import STATE
 from ui.tour.steps import STEPS
 
-page_setup("Guided tour", "🧭")
 state = STATE.restore()
 navigation("top")
 render_step(STEPS[state["step"] - 1])

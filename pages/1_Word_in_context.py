@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine import ENCODER_NAMES
+from ui.common import page_setup
+
+page_setup("Word in context", "🎯", heading="Word in context")
+# The page's own imports after its heading: see page_setup.
+from engine import ENCODER_NAMES  # noqa: E402 (and below)
 from engine.word_in_context.occurrences import (
     MAX_SENTENCE_WORDS,
     ContextInputError,
@@ -12,7 +16,7 @@ from engine.word_in_context.occurrences import (
     parse_lines,
 )
 from engine.word_in_context.presets import load_presets
-from ui.common import escape_markdown, get_encoder, page_setup
+from ui.common import escape_markdown, get_encoder
 from ui.warmup import encoder_status
 from ui.word_in_context.data import stored_layer_names
 from ui.word_in_context.sections import render_view
@@ -28,7 +32,6 @@ from ui.word_in_context.state import (
     word_changed,
 )
 
-page_setup("Word in context", "🎯", heading="Word in context")
 presets = load_presets()
 state = STATE.restore()
 

@@ -3,19 +3,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine import ENCODER_NAMES
+from ui.common import page_setup
+
+page_setup("Distance decay", "📉", heading="Distance decay")
+# The page's own imports after its heading: see page_setup.
+from engine import ENCODER_NAMES  # noqa: E402 (and below)
 from ui.common import (
     ENCODER_TITLES,
     available_encoders,
     escape_markdown,
     get_encoder,
-    page_setup,
 )
 from ui.decay.corpus import corpus_view
 from ui.decay.sentence import sentence_view
 from ui.decay.state import STATE
 
-page_setup("Distance decay", "📉", heading="Distance decay")
 STATE.reset_button()
 st.markdown(
     "How much does each word shape the vector of every other word, and does that fade with distance? "

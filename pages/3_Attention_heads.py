@@ -3,16 +3,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine import InputTooLong
+from ui.common import page_setup
+
+page_setup("Attention heads", "🎯", heading="Attention heads")
+# The page's own imports after its heading: see page_setup.
+from engine import InputTooLong  # noqa: E402 (and below)
 from engine.tokenize import tokenize
-from ui.common import get_encoder, page_setup
+from ui.common import get_encoder
 from ui.heads.chosen import chosen_head
 from ui.heads.data import encode, report_of
 from ui.heads.sections import grid, head_controls, sentence_input, token_view
 from ui.heads.state import STATE
 from ui.heads.view import HeadsView
 
-page_setup("Attention heads", "🎯", heading="Attention heads")
 STATE.reset_button()
 st.markdown(
     "BERT reads a sentence with **attention heads**: in every layer, each head lets every word look at every other "

@@ -4,7 +4,10 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.common import page_setup
-from ui.inputs.state import (
+
+page_setup("Inputs", "🔤", heading="Inputs: what each encoder reads")
+# The page's own imports after its heading: see page_setup.
+from ui.inputs.state import (  # noqa: E402 (and below)
     EXAMPLE_WORDS,
     MAX_SENTENCE_CHARS,
     MAX_WORD_CHARS,
@@ -20,7 +23,6 @@ from ui.inputs.transformer import (
 )
 from ui.inputs.words import characters, neighbours, sizes, wordpieces
 
-page_setup("Inputs", "🔤", heading="Inputs: what each encoder reads")
 STATE.reset_button()
 state = STATE.restore()
 st.markdown(

@@ -16,6 +16,7 @@ import engine
 from engine import ENCODER_NAMES, Encoder, EncoderUnavailable
 from engine.encoders.registry import ENCODER_COLOURS, ENCODER_TITLES  # noqa: F401  the pages' names and colours
 from ui import presenter
+from ui.charts import load_chart_library
 from ui.serving import tune_for_serving
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$:])")
@@ -25,7 +26,9 @@ _this_run = threading.local()  # per script run (one thread per session): the si
 def page_setup(title: str, icon: str = "🔎", heading: str | None = None) -> None:
     """Page config, the page's ``heading`` (drawn first), the shared sidebar and the background warm-up of the models.
 
-    The heading comes before any import a page needs, so after a cold start the first paint waits for none of them.
+    Every page calls it before its own imports, and the heading comes first, so after a cold start the first paint
+    waits for none of them (a fresh server takes about 1 s for pandas, plotly and the engine). Next the browser is
+    told to load its chart and table code (``load_chart_library``) while the server imports and computes.
     pandas is imported next, before the page builds a figure: plotly looks pandas up in ``sys.modules`` without
     importing it, and a pandas half-imported by another thread broke figures; a thread importing it here waits until
     it is complete.
@@ -34,6 +37,7 @@ def page_setup(title: str, icon: str = "🔎", heading: str | None = None) -> No
                        initial_sidebar_state=presenter.sidebar_state())
     if heading:
         st.title(heading)
+    load_chart_library()
     import pandas  # noqa: F401
 
     tune_for_serving()
