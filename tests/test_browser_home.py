@@ -1,5 +1,7 @@
-"""The home page in a real browser: it renders, shows no traceback and requests nothing off this machine."""
+"""The home page in a real browser: it renders, shows no traceback and requests nothing off this machine; and every
+page has the browser load its chart code early."""
 from tests.browser import exceptions_on, open_page, screenshot, wait_until_idle
+from ui.charts import EARLY_MODULES, STREAMLIT_SCRIPTS
 
 
 def test_home_page_renders_offline(app_server, browser):
@@ -11,3 +13,27 @@ def test_home_page_renders_offline(app_server, browser):
     assert exceptions_on(page) == []
     screenshot(page, "home")
     assert visit.external_requests() == []
+
+
+def test_the_chart_library_loads_before_the_first_chart_and_takes_no_room(app_server, browser):
+    """``ui.charts.load_chart_library``: the browser asks for Streamlit's Plotly, table and slider modules with the
+    heading, before any chart exists, and the element that asks is invisible."""
+    visit = open_page(browser, f"{app_server.url}/Distance_decay")
+    page = visit.page
+    page.wait_for_selector("h1")
+    page.wait_for_function("() => performance.getEntriesByType('resource').some(e => /PlotlyChart/.test(e.name))",
+                           timeout=60_000)
+    wait_until_idle(page, ready=".js-plotly-plot")
+    for name in EARLY_MODULES:
+        assert any(f"/static/js/{name}." in url for url in visit.requests), f"{name} module requested"
+    loader = page.locator('[data-testid="stElementContainer"]:has(#chart-library)')
+    assert loader.count() == 1 and loader.bounding_box() is None, "the loader takes no room on the page"
+    assert exceptions_on(page) == []
+    assert all("404" in error for error in visit.console_errors), \
+        "no script error (the only ones: Streamlit's own health probes under the page's path)"
+
+
+def test_the_modules_loaded_early_exist_in_this_streamlit():
+    """A Streamlit release that renames its browser modules would silently lose the early loading."""
+    for name in EARLY_MODULES:
+        assert list(STREAMLIT_SCRIPTS.glob(f"{name}.*.js")), f"Streamlit has no {name} module any more"
