@@ -6,6 +6,10 @@ through a memory map, each of them faults in a page, and the kernel maps up to 1
 (fault-around): ten random words put 27 MB of the 80 MB file in the server's resident memory, the words of 300 corpus
 sentences 73 MB, and they stay there. The first ``FREQUENT_ROWS`` rows (97% of the bundled corpus's known tokens)
 are copied into memory in row order (10 MB); a rarer word's row is read with ``os.pread``, which maps nothing.
+Those 50 reads hit 50 different pages of the file: on a machine whose disk cache is cold (a fresh deploy, a machine
+left alone) each can wait for the disk, and static encoding fell from about 3,000 to 200-300 sentences/s. So the
+table asks the kernel to read the whole file into its cache at once, in the background (``posix_fadvise``
+WILLNEED: the system's cache, which it can drop under pressure, not the server's memory).
 
 Words are looked up in a compact vocabulary: every word as a fixed-width UTF-8 key, sorted and searched with
 ``np.searchsorted`` (11 MB), where a pandas hash index over 400k Python strings costs 55 MB more. The package
@@ -83,6 +87,8 @@ class GloveTable:
             self.matrix = np.load(folder / "glove_6B_50d_emb.npy", mmap_mode="r")
             self.word_rows = WordRows(word_lines(folder))
             self._file = os.open(self.matrix.filename, os.O_RDONLY) if hasattr(os, "pread") else None  # POSIX
+            if self._file is not None and hasattr(os, "posix_fadvise"):
+                os.posix_fadvise(self._file, 0, 0, os.POSIX_FADV_WILLNEED)
         except (OSError, ValueError, KeyError) as error:
             raise EncoderUnavailable(
                 f"GloVe files in {folder} are missing or broken ({error}); "
