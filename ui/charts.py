@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import functools
 import weakref
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import plotly.graph_objects as go
@@ -37,7 +37,7 @@ _kept: weakref.WeakValueDictionary[int, go.Figure] = weakref.WeakValueDictionary
 
 
 STREAMLIT_SCRIPTS = Path(st.__file__).parent / "static" / "static" / "js"  # Streamlit's browser code
-EARLY_MODULES = ("PlotlyChart", "DataFrame", "Slider")  # the big ones every page but Inputs uses
+EARLY_MODULES = ("PlotlyChart", "DataFrame", "Slider")  # the largest modules the pages use
 
 
 def load_chart_library() -> None:
@@ -53,11 +53,14 @@ def _library_loader() -> str:
     modules = [found.name for name in EARLY_MODULES for found in sorted(STREAMLIT_SCRIPTS.glob(f"{name}.*.js"))[:1]]
     if not modules:
         return ""
-    return (  # the modules' addresses are relative to Streamlit's main script, wherever the app is served
+    return (  # the modules' addresses are relative to Streamlit's main script, wherever the app is served; they
+        # load after the next frame, so that starting Plotly (about 1 s of the browser's time) never holds up the
+        # paint of the heading drawn just before
         '<style>[data-testid="stElementContainer"]:has(#chart-library) {display: none}</style>'
         '<span id="chart-library"></span><script>(() => {'
         'const main = document.querySelector(\'script[src*="/static/js/index."]\');'
-        f'if (main) for (const name of {modules!r}) import(new URL(name, main.src)).catch(() => {{}});'
+        f'const load = () => {{ for (const name of {modules!r}) import(new URL(name, main.src)).catch(() => {{}}); }};'
+        "if (main) requestAnimationFrame(() => setTimeout(load, 0));"
         "})();</script>"
     )
 
