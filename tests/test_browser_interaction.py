@@ -96,6 +96,33 @@ def test_three_head_choices_in_a_row(visit):
     assert "units" not in query(page) and query(page)["head"] == "1"
 
 
+def shown_choice(page, label: str) -> str:
+    """The option a select box shows."""
+    return widget_box(page, "stSelectbox", label).locator("input").first.get_attribute("value") or ""
+
+
+def test_select_boxes_show_the_new_label_when_only_their_labels_change(visit):
+    """Decay: a new sentence of as many words keeps word 11 chosen, and the list must name the new word 11; a
+    BiLSTM after the static encoder keeps the layer ``glove``, which is the BiLSTM's input layer, not "its only
+    layer". The browser kept the old label when only the labels changed (``PageState.widget(labels=...)``)."""
+    page = visit.page
+    follow_sidebar(page, "Distance decay")
+    row = "Word whose vector we look at (row i)"
+    for sentence, word in (("The cat that the dog chased ran up the old oak tree.", "oak"),
+                           ("A man who the boys saw left the big red barn today.", "barn"),
+                           ("The keys to the old wooden cabinet in the hallway were lost.", "were")):
+        box = widget_box(page, "stTextArea", "Sentence").locator("textarea")
+        box.fill(sentence)
+        box.press("Control+Enter")
+        settled(page, f"typing '{sentence}'")
+        assert query(page)["word"] == "11" and shown_choice(page, row) == f"11 · {word}"
+    for encoder, title in (("Static (GloVe)", "its only layer"), ("BiLSTM", "input layer"),
+                           ("Static (GloVe)", "its only layer")):
+        pick(page, "Encoder", encoder)
+        settled(page, f"choosing {encoder}")
+        assert query(page)["layer"] == "glove" and shown_choice(page, "Layer") == title
+
+
 def heads_tile(page, layer: int, head: int, n_heads: int = 12):
     """The invisible marker over a grid tile (all labels shown): what a click on the tile lands on."""
     return page.locator('[data-testid="stPlotlyChart"] .scatterlayer .trace:last-child path.point').nth(

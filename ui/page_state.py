@@ -111,12 +111,19 @@ class PageState:
                   help="Back to this page's defaults; the address bar is cleared too.")
 
     def widget(self, name: str, on_change: Callable[..., None] | None = None, args: Sequence = (),
-               in_form: bool = False) -> dict[str, Any]:
+               in_form: bool = False, labels: Sequence[str] | None = None) -> dict[str, Any]:
         """Keyword arguments for the widget that shows ``name``: its key, and (outside a form) the callback that
-        keeps the user's change. Inside a form, the form's submit button calls ``submit`` instead."""
+        keeps the user's change. Inside a form, the form's submit button calls ``submit`` instead.
+
+        ``labels``: the option labels a select box shows, when they can change while its value does not (the words
+        of a new sentence of the same length, the title of a layer of another encoder): the value is then sent
+        again, or the browser keeps showing the old label."""
         key = self.widget_key(name)
         session = st.session_state
-        if key not in session or not _same(session[key], self[name]):
+        relabelled = labels is not None and session.get(self.key(f"{name}:labels")) != list(labels)
+        if labels is not None:
+            session[self.key(f"{name}:labels")] = list(labels)
+        if key not in session or relabelled or not _same(session[key], self[name]):
             session[key] = self[name]
         if in_form:
             return {"key": key}

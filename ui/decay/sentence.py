@@ -112,7 +112,7 @@ def _controls(encoders: dict[str, Encoder]) -> Choice:
     left, right = st.columns(2)  # two per row: four in a row cut their labels on a 1024 px screen
     left.radio("Encoder", names, format_func=ENCODER_TITLES.get, horizontal=True, **state.widget("encoder"))
     titles = {layer_name: layer_title(layers, index) for index, layer_name in enumerate(layers)}
-    right.selectbox("Layer", layers, format_func=titles.get, **state.widget("layer"),
+    right.selectbox("Layer", layers, format_func=titles.get, **state.widget("layer", labels=list(titles.values())),
                     help="The default is the network's top layer. Technical names: "
                          + "; ".join(f"{title} = `{layer_name}`" for layer_name, title in titles.items()) + ".")
     left, right = st.columns(2)
@@ -150,8 +150,9 @@ def _word_choice(words: list[str]) -> int:
     wanted = state["word"]
     word = chosen_word(words, wanted)
     state["row"] = word
-    st.selectbox("Word whose vector we look at (row i)", range(len(words)),
-                 format_func=lambda i: f"{i + 1} · {words[i]}", **state.widget("row", on_change=choose_row))
+    labels = [f"{i + 1} · {w}" for i, w in enumerate(words)]
+    st.selectbox("Word whose vector we look at (row i)", range(len(words)), format_func=labels.__getitem__,
+                 **state.widget("row", on_change=choose_row, labels=labels))
     if wanted and not wanted.isdigit() and wanted.casefold() != words[word].casefold():
         st.info(f"“{escape_markdown(wanted[:40])}” is not a word of this sentence: showing word {word + 1}, "
                 f"“{escape_markdown(words[word])}”.")

@@ -314,12 +314,11 @@ def render_neighbours(view: ContextView) -> None:
     pick_encoder, pick_point, pick_k = st.columns([1, 4, 1])
     pick_encoder.selectbox("Encoder", options, format_func=ENCODER_TITLES.get, **state.widget("encoder"))
 
-    def occurrence_name(index: int) -> str:
-        text = found.lines[found.occurrences[index].sentence].text
-        return f"#{index + 1} · {labels[index]} · {text[:90]}{'…' if len(text) > 90 else ''}"
-
+    texts = [found.lines[occurrence.sentence].text for occurrence in found.occurrences]
+    names = [f"#{index + 1} · {labels[index]} · {text[:90]}{'…' if len(text) > 90 else ''}"
+             for index, text in enumerate(texts)]
     pick_point.selectbox("Occurrence (or click a point above)", range(len(found.occurrences)),
-                         format_func=occurrence_name, **state.widget("focus"))
+                         format_func=names.__getitem__, **state.widget("focus", labels=names))
     pick_k.number_input("How many", 1, 20, **state.widget("k"))
     if name not in view.ready:
         st.caption(f"{ENCODER_TITLES[name]} is still loading; its neighbours appear when it is ready.")
