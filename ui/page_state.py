@@ -120,9 +120,10 @@ class PageState:
         again, or the browser keeps showing the old label."""
         key = self.widget_key(name)
         session = st.session_state
-        relabelled = labels is not None and session.get(self.key(f"{name}:labels")) != list(labels)
+        relabelled = False
         if labels is not None:
-            session[self.key(f"{name}:labels")] = list(labels)
+            shown, labels = self.key(f"{name}:labels"), list(labels)
+            relabelled, session[shown] = session.get(shown) != labels, labels
         if key not in session or relabelled or not _same(session[key], self[name]):
             session[key] = self[name]
         if in_form:

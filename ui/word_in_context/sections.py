@@ -314,9 +314,8 @@ def render_neighbours(view: ContextView) -> None:
     pick_encoder, pick_point, pick_k = st.columns([1, 4, 1])
     pick_encoder.selectbox("Encoder", options, format_func=ENCODER_TITLES.get, **state.widget("encoder"))
 
-    texts = [found.lines[occurrence.sentence].text for occurrence in found.occurrences]
     names = [f"#{index + 1} · {labels[index]} · {text[:90]}{'…' if len(text) > 90 else ''}"
-             for index, text in enumerate(texts)]
+             for index, text in enumerate(found.lines[o.sentence].text for o in found.occurrences)]
     pick_point.selectbox("Occurrence (or click a point above)", range(len(found.occurrences)),
                          format_func=names.__getitem__, **state.widget("focus", labels=names))
     pick_k.number_input("How many", 1, 20, **state.widget("k"))
