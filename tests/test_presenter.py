@@ -70,11 +70,12 @@ def test_style_figure_raises_small_text_and_never_lowers_big_text():
                                 textfont={"size": 9}), row=1, col=2)
     figure.add_annotation(text="big", font={"size": 40})
     figure.update_layout(font={"size": 11})
-    style_figure(figure)  # outside a session: normal mode
-    sizes = _font_sizes(json.loads(figure.to_json()))
+    styled = style_figure(figure)  # outside a session: normal mode
+    sizes = _font_sizes(json.loads(styled.to_json()))
     assert min(sizes) >= NORMAL_CHART_TEXT and max(sizes) == 40
-    assert figure.data[0].colorbar.tickfont.size >= NORMAL_CHART_TEXT
-    assert figure.data[1].textfont.size >= NORMAL_CHART_TEXT
+    assert styled.data[0].colorbar.tickfont.size >= NORMAL_CHART_TEXT
+    assert styled.data[1].textfont.size >= NORMAL_CHART_TEXT
+    assert figure.layout.font.size == 11, "the figure given is left as it was (a kept one is shared)"
 
 
 def test_a_kept_figure_is_built_once_per_arguments_and_styled():

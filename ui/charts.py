@@ -3,11 +3,13 @@
 One place decides how big chart text is: at least ``NORMAL_CHART_TEXT`` px normally, ``PRESENTER_TEXT`` px with
 thicker lines and bigger points when presenting (``ui.presenter``).
 
-Plotly validates every property it sets, so building and styling a figure takes 50-150 ms of a rerun whose own
-cost is a few tens. A builder wrapped in ``kept_figures`` keeps its finished figures (``st.cache_resource``, per
-arguments and presenter mode): moving the layer slider back, or picking an encoder again, sends the figure without
-building it. Kept figures are shared by every session, so nothing changes them once made: ``show_chart`` only reads.
-Callers keep only figures of a bounded size (a 300-point map is 2.5 MB: it is built each time instead).
+Plotly validates every property it sets, so building and styling a figure through its objects took 30-150 ms of a
+rerun whose own cost is a few tens. The app's figures are built from plain dicts (``ui.plain_figures``) and styled in
+that plain form; tests validate them. A builder wrapped in ``kept_figures`` keeps its finished figures
+(``st.cache_resource``, per arguments and presenter mode): moving the layer slider back, or picking an encoder again,
+sends the figure without building it. Kept figures are shared by every session, so nothing changes them once made:
+``show_chart`` styles a copy of any other figure. Callers keep only figures of a bounded size (a 300-point map is
+2.5 MB: it is built each time instead).
 
 Streamlit's browser code loads its Plotly module (4.7 MB, a second of the browser's time to start) only when a page
 first shows a chart, which a page sends after its computing; meanwhile the browser waits, then the module's
@@ -17,6 +19,7 @@ load that module (and the table and slider ones) at once, while the server is st
 from __future__ import annotations
 
 import functools
+import re
 import weakref
 from collections.abc import Callable
 from pathlib import Path
@@ -69,7 +72,7 @@ def show_chart(figure: go.Figure, container: Any = None, **kwargs: Any) -> Any:
     """``st.plotly_chart`` (in ``container``, default the page) of the styled figure, stretched to the width."""
     kwargs.setdefault("width", "stretch")
     if _kept.get(id(figure)) is not figure:  # a kept figure is styled for this mode already
-        style_figure(figure)
+        figure = style_figure(figure)
     return (container or st).plotly_chart(figure, **kwargs)
 
 
@@ -92,52 +95,61 @@ def _built(name: str, big: bool, _builder: Callable[..., go.Figure], args: tuple
 
 
 def style_figure(figure: go.Figure) -> go.Figure:
-    """The figure with readable text everywhere; when presenting, 20 px text, thick lines and bigger points.
+    """A copy of the figure with readable text everywhere; when presenting, 20 px text, thick lines and bigger points.
 
     Explicit font sizes set by a figure (titles, annotations, legends) are raised to the floor, never lowered.
     """
     return _style(figure, presenting())
 
 
+TEXT_OWNERS = (["font"], ["hoverlabel", "font"], ["legend", "font"])  # the layout's fonts raised to the size
+COLOUR_BAR_TRACES = {"heatmap", "contour", "histogram2d"}  # a colour bar unless told otherwise
+LINE_TRACES = {"scatter", "scattergl", "scatter3d"}  # the trace types whose line and markers presenting thickens
+
+
 def _style(figure: go.Figure, big: bool) -> go.Figure:
+    """Styled on the figure's plain form (setting validated properties one by one cost 10-20 ms a figure)."""
     text = PRESENTER_TEXT if big else NORMAL_CHART_TEXT
-    layout = figure.layout
+    spec = figure.to_dict()
+    layout = spec.setdefault("layout", {})
     # Streamlit's chart theme sets its own small tick, legend and title sizes: every one is set here explicitly
-    figure.update_layout(font_size=max(text, layout.font.size or 0),
-                         hoverlabel_font_size=max(text, layout.hoverlabel.font.size or 0),
-                         legend_font_size=max(text, layout.legend.font.size or 0),
-                         title_font_size=max(text + 2, layout.title.font.size or 0))
-    figure.for_each_annotation(lambda note: note.update(font_size=max(text, note.font.size or 0)))
-    figure.for_each_xaxis(lambda axis: _raise_axis(axis, text))
-    figure.for_each_yaxis(lambda axis: _raise_axis(axis, text))
-    for trace in figure.data:
-        _raise_trace_text(trace, text)
-    if big:
-        figure.for_each_trace(_thicken)
-    return figure
+    for path in TEXT_OWNERS:
+        _raise_font(layout, path, text)
+    _raise_font(layout, ["title", "font"], text + 2)
+    for note in layout.get("annotations", []):
+        _raise_font(note, ["font"], text)
+    for axis in ("xaxis", "yaxis", *(key for key in layout if re.fullmatch(r"[xy]axis\d+", key))):
+        _raise_font(layout, [axis, "tickfont"], text)
+        _raise_font(layout, [axis, "title", "font"], text)
+    for trace in spec.get("data", []):
+        if isinstance(trace.get("textfont", {}).get("size"), (int, float)):
+            _raise_font(trace, ["textfont"], text)
+        if "colorbar" in trace or trace.get("type") in COLOUR_BAR_TRACES:
+            _raise_font(trace, ["colorbar", "tickfont"], text)
+            _raise_font(trace, ["colorbar", "title", "font"], text)
+        if big and trace.get("type", "scatter") in LINE_TRACES:
+            _thicken(trace)
+    return go.Figure(spec, _validate=False)
 
 
-def _raise_axis(axis: Any, text: int) -> None:
-    axis.tickfont.size = max(text, axis.tickfont.size or 0)
-    axis.title.font.size = max(text, axis.title.font.size or 0)
+def _raise_font(owner: dict, path: list[str], size: int) -> None:
+    """``owner``'s font at ``path`` (``["legend", "font"]``) to at least ``size`` px. A title given as plain text
+    becomes ``{"text": ...}`` on the way, as Plotly itself reads it."""
+    for key in path[:-1]:
+        if isinstance(owner.get(key), str):
+            owner[key] = {"text": owner[key]}
+        owner = owner.setdefault(key, {})
+    font = owner.setdefault(path[-1], {})
+    font["size"] = max(size, font.get("size") or 0)
 
 
-def _raise_trace_text(trace: Any, text: int) -> None:
-    font = getattr(trace, "textfont", None)
-    if font is not None and isinstance(font.size, (int, float)):
-        font.size = max(text, font.size)
-    colorbar = getattr(trace, "colorbar", None)
-    if colorbar is not None:
-        colorbar.tickfont.size = max(text, colorbar.tickfont.size or 0)
-        colorbar.title.font.size = max(text, colorbar.title.font.size or 0)
-
-
-def _thicken(trace: Any) -> None:
-    line = getattr(trace, "line", None)
-    if line is not None and "width" in line and line.width != 0:  # 0: no line (a band's edge), kept so
-        line.width = max(PRESENTER_LINE, line.width or 2)
-    marker = getattr(trace, "marker", None)
-    if marker is not None and "size" in marker and isinstance(marker.size, (int, float)) and marker.opacity != 0:
-        marker.size = marker.size * PRESENTER_MARKER_SCALE
-    elif marker is not None and "size" in marker and marker.size is None and trace.type in ("scatter", "scattergl"):
-        marker.size = 6 * PRESENTER_MARKER_SCALE
+def _thicken(trace: dict) -> None:
+    line = trace.setdefault("line", {})
+    if line.get("width") != 0:  # 0: no line (a band's edge), kept so
+        line["width"] = max(PRESENTER_LINE, line.get("width") or 2)
+    marker = trace.setdefault("marker", {})
+    size = marker.get("size")
+    if isinstance(size, (int, float)) and marker.get("opacity") != 0:
+        marker["size"] = size * PRESENTER_MARKER_SCALE
+    elif size is None and trace.get("type", "scatter") != "scatter3d":
+        marker["size"] = 6 * PRESENTER_MARKER_SCALE

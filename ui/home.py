@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import math
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from engine import InputTooLong
@@ -24,6 +23,7 @@ from ui.common import (
     page_setup,
 )
 from ui.page_state import Field, PageState
+from ui.plain_figures import unvalidated
 from ui.presenter import big_caption
 
 MAX_CHARS = 20_000  # per sentence box; longer pastes are cut by the widget, which says so
@@ -76,7 +76,7 @@ except DemoInputError as error:
     st.stop()
 
 encoders = available_encoders()
-rows, figure, no_vector, tops = [], go.Figure(), [], []
+rows, traces, no_vector, tops = [], [], [], []
 with st.spinner("Encoding both sentences…"):
     for name, encoder in encoders.items():
         if not encoder.contextual and all(encoder.word_reading(state["word"]).unknown):
@@ -96,25 +96,23 @@ with st.spinner("Encoding both sentences…"):
         single = len(cosines) == 1  # GloVe: one layer, drawn as a dotted line across every depth
         if single:
             depth, cosines, layer_names = [0.0, 1.0], cosines * 2, layer_names * 2
-        figure.add_trace(
-            go.Scatter(
-                x=depth, y=cosines, mode="lines" if single else "lines+markers",
-                name=ENCODER_TITLES[name] + (" (one layer)" if single else ""),
-                line={"color": ENCODER_COLOURS[name], "dash": "dot" if single else "solid"}, text=layer_names,
-                hovertemplate="%{text}: cosine %{y:.3f}<extra>" + ENCODER_TITLES[name] + "</extra>",
-            )
-        )
+        traces.append({
+            "type": "scatter", "x": depth, "y": cosines, "mode": "lines" if single else "lines+markers",
+            "name": ENCODER_TITLES[name] + (" (one layer)" if single else ""),
+            "line": {"color": ENCODER_COLOURS[name], "dash": "dot" if single else "solid"}, "text": layer_names,
+            "hovertemplate": "%{text}: cosine %{y:.3f}<extra>" + ENCODER_TITLES[name] + "</extra>",
+        })
         rows += [{"encoder": ENCODER_TITLES[name], "layer": layer, "cosine": None if math.isnan(c) else round(c, 3)}
                  for layer, c in zip(result.layer_names, result.cosines)]
         no_vector += [(name, layer) for layer, c in zip(result.layer_names, result.cosines) if math.isnan(c)]
 
-figure.update_layout(
-    xaxis={"title": "how deep in the network (relative depth)", "range": [-0.06, 1.06], "tickvals": [0, 0.5, 1],
-           "ticktext": ["input", "halfway", "top"]},
-    yaxis={"title": "cosine of the two vectors",
-           "range": [min([r["cosine"] for r in rows if r["cosine"] is not None] + [0]) - 0.05, 1.05]},
-    height=420, margin={"t": 20, "r": 30}, legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
-)
+figure = unvalidated(traces, {
+    "xaxis": {"title": {"text": "how deep in the network (relative depth)"}, "range": [-0.06, 1.06],
+              "tickvals": [0, 0.5, 1], "ticktext": ["input", "halfway", "top"]},
+    "yaxis": {"title": {"text": "cosine of the two vectors"},
+              "range": [min([r["cosine"] for r in rows if r["cosine"] is not None] + [0]) - 0.05, 1.05]},
+    "height": 420, "margin": {"t": 20, "r": 30}, "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+})
 if tops:
     big_caption(f"“{state['word'].strip()}”, its two vectors at the top layer (1 = identical): " + " · ".join(tops))
 show_chart(figure)

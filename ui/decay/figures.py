@@ -9,9 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui.common import plotly_text
-
-HEAT_SCALE = "Blues"
-
+from ui.plain_figures import BLUES, unvalidated
 
 def word_labels(words: list[str]) -> list[str]:
     """Unique, escaped axis labels "3 · bank" (a word can occur twice in a sentence)."""
@@ -31,21 +29,20 @@ def influence_heatmap(matrix: np.ndarray, words: list[str], chosen: int, row_hei
               f"offset {j - i:+d}: {matrix[i, j]:.2f}" if i != j
               else f"“{escaped[i]}” itself: left out (its own input always matters most)"
               for j in range(len(words))] for i in range(len(words))]
-    figure = go.Figure(go.Heatmap(
-        z=matrix, x=labels, y=labels, zmin=0, zmax=1, colorscale=HEAT_SCALE, text=hover,
-        hovertemplate="%{text}<extra></extra>",
-        colorbar={"orientation": "h", "y": -0.03, "yanchor": "top", "thickness": 14,
-                  "title": {"text": "influence (strongest other word = 1)", "side": "top"}},
-    ))
-    figure.add_shape(type="rect", x0=-0.5, x1=len(words) - 0.5, y0=chosen - 0.5, y1=chosen + 0.5,
-                     line={"color": "#d62728", "width": 3})
-    figure.update_layout(
-        height=min(1000, 260 + row_height * len(words)), margin={"t": 10, "l": 10, "r": 10, "b": 10},
-        plot_bgcolor="#c8c8c8",  # shows through the left-out diagonal
-        xaxis={"title": "the word changed (j)", "side": "top", "tickangle": -60, "showgrid": False},
-        yaxis={"title": "the word measured (i)", "autorange": "reversed", "showgrid": False},
-    )
-    return figure
+    heatmap = {
+        "type": "heatmap", "z": matrix, "x": labels, "y": labels, "zmin": 0, "zmax": 1, "colorscale": BLUES,
+        "text": hover, "hovertemplate": "%{text}<extra></extra>",
+        "colorbar": {"orientation": "h", "y": -0.03, "yanchor": "top", "thickness": 14,
+                     "title": {"text": "influence (strongest other word = 1)", "side": "top"}},
+    }
+    return unvalidated([heatmap], {
+        "height": min(1000, 260 + row_height * len(words)), "margin": {"t": 10, "l": 10, "r": 10, "b": 10},
+        "plot_bgcolor": "#c8c8c8",  # shows through the left-out diagonal
+        "xaxis": {"title": {"text": "the word changed (j)"}, "side": "top", "tickangle": -60, "showgrid": False},
+        "yaxis": {"title": {"text": "the word measured (i)"}, "autorange": "reversed", "showgrid": False},
+        "shapes": [{"type": "rect", "x0": -0.5, "x1": len(words) - 0.5, "y0": chosen - 0.5, "y1": chosen + 0.5,
+                    "line": {"color": "#d62728", "width": 3}}],
+    })
 
 
 def row_bars(row: np.ndarray, words: list[str], chosen: int) -> go.Figure:
@@ -53,17 +50,16 @@ def row_bars(row: np.ndarray, words: list[str], chosen: int) -> go.Figure:
     offsets = np.arange(len(words)) - chosen
     escaped = [plotly_text(word) for word in words]
     ticks = [f"{word} {d:+d}" if d else f"<b>{word}</b>" for word, d in zip(escaped, offsets)]
-    figure = go.Figure(go.Bar(
-        x=offsets, y=row, marker_color=["#1f77b4" if d < 0 else "#ff7f0e" for d in offsets], customdata=escaped,
-        hovertemplate="offset %{x:+d}: “%{customdata}” %{y:.2f}<extra></extra>",
-    ))
-    figure.update_layout(
-        height=420, margin={"t": 30, "l": 10, "r": 10, "b": 10}, showlegend=False,
-        xaxis={"title": f"words before “{escaped[chosen]}” (blue) and after it (orange)", "tickvals": offsets,
-               "ticktext": ticks, "tickangle": -60},
-        yaxis={"title": "influence (strongest other word = 1)", "range": [0, 1.05]},
-    )
-    return figure
+    bars = {
+        "type": "bar", "x": offsets, "y": row, "marker": {"color": ["#1f77b4" if d < 0 else "#ff7f0e" for d in offsets]},
+        "customdata": escaped, "hovertemplate": "offset %{x:+d}: “%{customdata}” %{y:.2f}<extra></extra>",
+    }
+    return unvalidated([bars], {
+        "height": 420, "margin": {"t": 30, "l": 10, "r": 10, "b": 10}, "showlegend": False,
+        "xaxis": {"title": {"text": f"words before “{escaped[chosen]}” (blue) and after it (orange)"},
+                  "tickvals": offsets, "ticktext": ticks, "tickangle": -60},
+        "yaxis": {"title": {"text": "influence (strongest other word = 1)"}, "range": [0, 1.05]},
+    })
 
 
 def corpus_chart(curves: list[tuple[str, str, pd.DataFrame]], log_scale: bool) -> go.Figure:

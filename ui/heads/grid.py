@@ -19,11 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.colors
 import plotly.graph_objects as go
 
 from ui.common import plotly_text
 from ui.heads.names import LABEL_INITIALS, label_name, layer_name
+from ui.plain_figures import BLUES, unvalidated
 
 LABEL_COLOURS = {"coreference": "#d62728", "syntax": "#1f77b4", "meaning": "#2ca02c", "topic": "#ff7f0e",
                  "other": "#9e9e9e"}
@@ -31,9 +31,6 @@ LABEL_BADGES = {"coreference": "red", "syntax": "blue", "meaning": "green", "top
 GAP = 1  # empty cells between tiles, across
 BAND = 0.4  # the band above each tile for its badge, as a share of the tile's height
 LAYER_PX = 80  # figure pixels per layer of tiles
-# Plotly's "Blues" spelled out: the unvalidated figure would hand the name to plotly.js, whose "Blues" runs dark to
-# light
-BLUES = [[i / 8, colour] for i, colour in enumerate(plotly.colors.sequential.Blues)]  # its 9 colours
 MAX_GRID_CELLS = 1_000_000  # heads x n²: 117 tokens for 72 heads, 83 for 144; more would freeze the browser
 
 
@@ -135,7 +132,7 @@ def grid_figure(parts: GridParts, chosen: tuple[int, int] | None = None) -> go.F
                     "line": {"color": "black", "width": 6} if key == chosen else
                     {"color": LABEL_COLOURS[label], "width": 3}} for key, label in parts.labels.items()],  # by head
     }
-    return go.Figure(data=traces, layout=layout, _validate=False)
+    return unvalidated(traces, layout)
 
 
 def chosen_frame_style(key: str, parts: GridParts, chosen: tuple[int, int]) -> str:
@@ -151,14 +148,14 @@ def head_heatmap(attention: np.ndarray, tokens: list[str], title: str) -> go.Fig
     """One head's (n, n) attention with its tokens on both axes: rows attend (from), columns are attended (to)."""
     safe = [plotly_text(t) for t in tokens]
     positions = list(range(len(tokens)))
-    figure = go.Figure(go.Heatmap(
-        z=attention, x=positions, y=positions, colorscale="Blues", zmin=0,
-        customdata=np.array([[f"{safe[i]} → {safe[j]}" for j in positions] for i in positions], dtype=object),
-        hovertemplate="%{customdata}: %{z:.3f}<extra></extra>", colorbar={"title": "weight"},
-    ))
-    figure.update_layout(
-        title=plotly_text(title), height=min(900, 220 + 22 * len(tokens)), margin={"t": 50},
-        xaxis={"tickvals": positions, "ticktext": safe, "title": "attended word (to)", "side": "bottom"},
-        yaxis={"tickvals": positions, "ticktext": safe, "title": "attending word (from)", "autorange": "reversed"},
-    )
-    return figure
+    heatmap = {
+        "type": "heatmap", "z": attention, "x": positions, "y": positions, "colorscale": BLUES, "zmin": 0,
+        "customdata": [[f"{safe[i]} → {safe[j]}" for j in positions] for i in positions],
+        "hovertemplate": "%{customdata}: %{z:.3f}<extra></extra>", "colorbar": {"title": {"text": "weight"}},
+    }
+    return unvalidated([heatmap], {
+        "title": {"text": plotly_text(title)}, "height": min(900, 220 + 22 * len(tokens)), "margin": {"t": 50},
+        "xaxis": {"tickvals": positions, "ticktext": safe, "title": {"text": "attended word (to)"}, "side": "bottom"},
+        "yaxis": {"tickvals": positions, "ticktext": safe, "title": {"text": "attending word (from)"},
+                  "autorange": "reversed"},
+    })

@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ui.common import ENCODER_COLOURS, ENCODER_TITLES, plotly_text
+from ui.plain_figures import Cell, subplot_grid, unvalidated
 
 # Okabe-Ito colours (safe for colour-blind readers and projectors), then Plotly's dark palette for more senses.
 SENSE_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
@@ -111,55 +111,58 @@ def projection_figure(panels: list[Panel], points: Points, dims: int, panel_heig
     """Small multiples: one map per encoder, two to a row, same colours and symbols, one shared legend by sense."""
     columns = min(GRID_COLUMNS, len(panels))
     rows = -(-len(panels) // columns)
-    cells = [(index // columns + 1, index % columns + 1) for index in range(len(panels))]
-    specs = [[{"type": "scene" if dims == 3 else "xy"} for _ in range(columns)] for _ in range(rows)]
-    figure = make_subplots(rows=rows, cols=columns, subplot_titles=[_panel_title(panel) for panel in panels],
-                           specs=specs, horizontal_spacing=0.04 if dims == 2 else 0.01,
-                           vertical_spacing=0.2 if rows > 1 else 0)
+    layout, cells = subplot_grid(rows, columns, [_panel_title(panel) for panel in panels], scenes=dims == 3,
+                                 horizontal_spacing=0.04 if dims == 2 else 0.01,
+                                 vertical_spacing=0.2 if rows > 1 else 0)
     styles = sense_styles(points.legend_order or points.labels)
+    traces: list[dict] = []
     shown: set[str] = set()
-    for index, (panel, (row, column)) in enumerate(zip(panels, cells)):
+    for panel, cell in zip(panels, cells):
         if panel.coords is not None:
             for rank, (label, (colour, symbol)) in enumerate(styles.items()):
                 members = [i for i, point_label in enumerate(points.labels) if point_label == label]
                 if members:
                     # on a collapsed panel every sense sits on the same few points: nest them, largest first
                     size = 8 + 6 * (len(styles) - rank) if panel.collapsed else 9
-                    figure.add_trace(_scatter(panel, members, points, label, colour, symbol, size, dims,
-                                              showlegend=label not in shown), row=row, col=column)
+                    traces.append({**_scatter(panel, members, points, label, colour, symbol, size, dims,
+                                              showlegend=label not in shown), **cell.refs})
                     shown.add(label)
             if panel.collapsed and dims == 2:  # 3-D text is not clipped to its scene: it would spill over
-                figure.add_trace(_shared_point_labels(panel, points), row=row, col=column)
-        _annotate(figure, index + 1, panel.annotation, dims)
-    _style_axes(figure, panels, cells, dims)
-    figure.update_annotations(selector={"yref": "paper", "yanchor": "bottom"}, yshift=6)
+                traces.append({**_shared_point_labels(panel, points), **cell.refs})
+        if panel.annotation:
+            layout["annotations"].append(_foot_note(cell, panel.annotation))
+    _style_axes(layout, panels, cells, dims)
+    for note in layout["annotations"]:  # titles and foot notes clear of the panel's edge
+        note["yshift"] = 6
     top = 150
-    figure.update_layout(
+    layout.update(
         height=rows * panel_height + top, margin={"l": 10, "r": 10, "t": top, "b": 10}, plot_bgcolor="white",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1 + 80 / (rows * panel_height), "xanchor": "left",
                 "x": 0, "font": {"size": 14}, "itemsizing": "constant", "title": {"text": ""}},
         hoverlabel={"bgcolor": "white", "font": {"size": 13}, "align": "left"},
         font={"size": 13}, dragmode="pan" if dims == 2 else "orbit",
     )
-    return figure
+    return unvalidated(traces, layout)
 
 
 def _scatter(panel: Panel, rows: list[int], points: Points, label: str, colour: str, symbol: str, size: float,
-             dims: int, showlegend: bool) -> go.Scatter | go.Scatter3d:
+             dims: int, showlegend: bool) -> dict:
     coords = panel.coords[rows]
-    common = dict(
-        name=label, legendgroup=label, showlegend=showlegend, mode="markers",
-        marker={"color": colour, "symbol": symbol if dims == 2 else SYMBOLS_3D.get(symbol, symbol),
-                "size": size if dims == 2 else size * 0.6,
-                "line": {"width": 0.8, "color": "white"}, "opacity": 1 if panel.collapsed else 0.85},
-        hovertext=[points.hovers[i] for i in rows], hoverinfo="text", customdata=[[i, panel.encoder] for i in rows],
-    )
+    trace = {
+        "type": "scatter3d" if dims == 3 else "scatter", "x": coords[:, 0], "y": coords[:, 1],
+        "name": label, "legendgroup": label, "showlegend": showlegend, "mode": "markers",
+        "marker": {"color": colour, "symbol": symbol if dims == 2 else SYMBOLS_3D.get(symbol, symbol),
+                   "size": size if dims == 2 else size * 0.6,
+                   "line": {"width": 0.8, "color": "white"}, "opacity": 1 if panel.collapsed else 0.85},
+        "hovertext": [points.hovers[i] for i in rows], "hoverinfo": "text",
+        "customdata": [[i, panel.encoder] for i in rows],
+    }
     if dims == 3:
-        return go.Scatter3d(x=coords[:, 0], y=coords[:, 1], z=coords[:, 2], **common)
-    return go.Scatter(x=coords[:, 0], y=coords[:, 1], **common)
+        trace["z"] = coords[:, 2]
+    return trace
 
 
-def _shared_point_labels(panel: Panel, points: Points) -> go.Scatter:
+def _shared_point_labels(panel: Panel, points: Points) -> dict:
     """A label over each shared point of a collapsed panel: the word form(s) and how many occurrences sit there."""
     groups: dict[tuple, list[int]] = {}
     for i, position in enumerate(map(tuple, panel.coords)):
@@ -167,9 +170,9 @@ def _shared_point_labels(panel: Panel, points: Points) -> go.Scatter:
     texts = [f"{plotly_text(' / '.join(sorted({points.forms[i] for i in rows})))} ×{len(rows)}"
              for rows in groups.values()]
     # an invisible marker as large as the nested ones lifts the text clear of them
-    return go.Scatter(x=[c[0] for c in groups], y=[c[1] for c in groups], mode="markers+text", text=texts,
-                      textposition="top center", showlegend=False, hoverinfo="skip",
-                      textfont={"size": 13, "color": "#222"}, marker={"size": 40, "opacity": 0})
+    return {"type": "scatter", "x": [c[0] for c in groups], "y": [c[1] for c in groups], "mode": "markers+text",
+            "text": texts, "textposition": "top center", "showlegend": False, "hoverinfo": "skip",
+            "textfont": {"size": 13, "color": "#222"}, "marker": {"size": 40, "opacity": 0}}
 
 
 def _panel_title(panel: Panel) -> str:
@@ -181,44 +184,35 @@ def _panel_title(panel: Panel) -> str:
             f"<br><span style='color:#555'>{plotly_text(panel.score) or '&nbsp;'}</span>")
 
 
-def _annotate(figure: go.Figure, number: int, text: str, dims: int) -> None:
-    """Text at the foot of panel ``number`` (1-based): an unavailable encoder, or the static collapse."""
-    if not text:
-        return
-    suffix = number if number > 1 else ""
-    if dims == 2:
-        x_domain, y_domain = figure.layout[f"xaxis{suffix}"].domain, figure.layout[f"yaxis{suffix}"].domain
-    else:
-        x_domain, y_domain = figure.layout[f"scene{suffix}"].domain.x, figure.layout[f"scene{suffix}"].domain.y
-    figure.add_annotation(text=plotly_text(text).replace("\n", "<br>"), xref="paper", yref="paper",
-                          x=(x_domain[0] + x_domain[1]) / 2, y=y_domain[0] + 0.04 * (y_domain[1] - y_domain[0]),
-                          xanchor="center", yanchor="bottom", showarrow=False, align="center",
-                          font={"size": 12, "color": "#444"}, bgcolor="rgba(255,255,255,0.85)")
+def _foot_note(cell: Cell, text: str) -> dict:
+    """Text at the foot of a panel: an unavailable encoder, or the static collapse."""
+    return {"text": plotly_text(text).replace("\n", "<br>"), "xref": "paper", "yref": "paper",
+            "x": (cell.x[0] + cell.x[1]) / 2, "y": cell.y[0] + 0.04 * (cell.y[1] - cell.y[0]),
+            "xanchor": "center", "yanchor": "bottom", "showarrow": False, "align": "center",
+            "font": {"size": 12, "color": "#444"}, "bgcolor": "rgba(255,255,255,0.85)"}
 
 
-def _style_axes(figure: go.Figure, panels: list[Panel], cells: list[tuple[int, int]], dims: int) -> None:
+def _style_axes(layout: dict, panels: list[Panel], cells: list[Cell], dims: int) -> None:
     """Projection axes carry no units: hide ticks, keep a thin frame so panels read as separate maps.
 
     2-D ranges get a margin so points on the edge stay whole, and a wide one on collapsed panels (PCA puts two
     distinct vectors at the very ends of the axis) so their labels fit.
     """
     if dims == 3:
-        hidden = {"showticklabels": False, "title": {"text": ""}, "showbackground": True,
-                  "backgroundcolor": "#f7f7f7", "gridcolor": "#e5e5e5", "zeroline": False}
-        for number in range(1, len(panels) + 1):
-            figure.layout[f"scene{number if number > 1 else ''}"].update(
-                xaxis=hidden, yaxis=hidden, zaxis=hidden, aspectmode="cube")
+        for cell in cells:
+            hidden = {"showticklabels": False, "title": {"text": ""}, "showbackground": True,
+                      "backgroundcolor": "#f7f7f7", "gridcolor": "#e5e5e5", "zeroline": False}
+            layout[cell.keys[0]].update(xaxis=hidden, yaxis=dict(hidden), zaxis=dict(hidden), aspectmode="cube")
         return
-    for panel, (row, column) in zip(panels, cells):
-        margin = 0.6 if panel.collapsed else 0.12
-        ranges = [_padded_range(panel.coords[:, axis], margin) if panel.coords is not None else [-1, 1]
-                  for axis in (0, 1)]
-        figure.update_xaxes(range=ranges[0], row=row, col=column)
-        figure.update_yaxes(range=ranges[1], row=row, col=column)
-    figure.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, showline=True, mirror=True,
-                        linecolor="#cccccc", fixedrange=False)
-    figure.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, showline=True, mirror=True,
-                        linecolor="#cccccc")
+    for cell, panel in zip(cells, panels + [None] * (len(cells) - len(panels))):
+        margin = 0.6 if panel is not None and panel.collapsed else 0.12
+        for axis, key in enumerate(cell.keys):
+            layout[key].update(showticklabels=False, showgrid=False, zeroline=False, showline=True, mirror=True,
+                               linecolor="#cccccc")
+            if panel is not None:
+                layout[key]["range"] = (_padded_range(panel.coords[:, axis], margin) if panel.coords is not None
+                                        else [-1, 1])
+        layout[cell.keys[0]]["fixedrange"] = False
 
 
 def _padded_range(values, share: float) -> list[float]:
@@ -232,34 +226,40 @@ def measures_figure(series: dict[str, list[dict]], baseline: float | None) -> go
 
     ``series[encoder]`` is a list of {"depth", "layer", "accuracy", "adjusted"} rows (values may be None).
     """
-    figure = make_subplots(rows=1, cols=2, horizontal_spacing=0.12, subplot_titles=(
-        "<b>Do senses separate?</b>", "<b>Does context move the word?</b>"))
+    layout, cells = subplot_grid(1, 2, ["<b>Do senses separate?</b>", "<b>Does context move the word?</b>"],
+                                 horizontal_spacing=0.12)
+    traces = []
     for encoder, rows in series.items():
         single = len(rows) == 1  # static: one layer, the same at every depth, drawn as a flat dotted line
         name = ENCODER_TITLES[encoder] + (" (one layer)" if single else "")
-        for column, key in ((1, "accuracy"), (2, "adjusted")):
+        for cell, key in zip(cells, ("accuracy", "adjusted")):
             kept = [row for row in rows if row[key] is not None]
             if not kept:
                 continue
             if single:
                 kept = [{**kept[0], "depth": 0.0}, {**kept[0], "depth": 1.0}]
-            figure.add_trace(go.Scatter(
-                x=[row["depth"] for row in kept], y=[row[key] for row in kept],
-                mode="lines" if single else "lines+markers", name=name, legendgroup=encoder,
-                showlegend=column == 1, line={"color": ENCODER_COLOURS[encoder], "width": 3,
-                                              "dash": "dot" if single else "solid"}, marker={"size": 8},
-                text=[row["layer"] for row in kept],
-                hovertemplate="%{text}: %{y:.3f}<extra>" + plotly_text(name) + "</extra>",
-            ), row=1, col=column)
+            traces.append({
+                "type": "scatter", "x": [row["depth"] for row in kept], "y": [row[key] for row in kept],
+                "mode": "lines" if single else "lines+markers", "name": name, "legendgroup": encoder,
+                "showlegend": key == "accuracy", "line": {"color": ENCODER_COLOURS[encoder], "width": 3,
+                                                          "dash": "dot" if single else "solid"},
+                "marker": {"size": 8}, "text": [row["layer"] for row in kept],
+                "hovertemplate": "%{text}: %{y:.3f}<extra>" + plotly_text(name) + "</extra>", **cell.refs,
+            })
+    for note in layout["annotations"]:
+        note["yshift"] = 8
     if baseline is not None:
-        figure.add_hline(y=baseline, line={"dash": "dash", "color": "#555"}, row=1, col=1,
-                         annotation_text=f"guessing the commonest sense: {baseline:.0%}", annotation_position="bottom right")
-    figure.update_xaxes(title_text="layer: input → top", range=[-0.04, 1.04], gridcolor="#eeeeee",
-                        tickvals=[0, 0.5, 1], ticktext=["input", "halfway", "top"])
-    figure.update_yaxes(title_text="senses told apart", range=[0, 1.04], tickformat=".0%", row=1, col=1,
-                        gridcolor="#eeeeee")
-    figure.update_yaxes(title_text="occurrences alike", row=1, col=2, gridcolor="#eeeeee")
-    figure.update_annotations(selector={"yref": "paper", "yanchor": "bottom"}, yshift=8)
-    figure.update_layout(height=440, margin={"l": 10, "r": 10, "t": 60, "b": 10}, plot_bgcolor="white",
-                         legend={"orientation": "h", "y": -0.3, "x": 0}, font={"size": 13})
-    return figure
+        layout["shapes"] = [{"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": baseline,
+                             "y1": baseline, "line": {"dash": "dash", "color": "#555"}}]
+        layout["annotations"].append({"text": f"guessing the commonest sense: {baseline:.0%}", "showarrow": False,
+                                      "xref": "x domain", "x": 1, "xanchor": "right", "yref": "y", "y": baseline,
+                                      "yanchor": "top"})
+    for cell in cells:
+        layout[cell.keys[0]].update(title={"text": "layer: input → top"}, range=[-0.04, 1.04], gridcolor="#eeeeee",
+                                    tickvals=[0, 0.5, 1], ticktext=["input", "halfway", "top"])
+        layout[cell.keys[1]]["gridcolor"] = "#eeeeee"
+    layout[cells[0].keys[1]].update(title={"text": "senses told apart"}, range=[0, 1.04], tickformat=".0%")
+    layout[cells[1].keys[1]]["title"] = {"text": "occurrences alike"}
+    layout.update(height=440, margin={"l": 10, "r": 10, "t": 60, "b": 10}, plot_bgcolor="white",
+                  legend={"orientation": "h", "y": -0.3, "x": 0}, font={"size": 13})
+    return unvalidated(traces, layout)
