@@ -1,7 +1,9 @@
 """engine.influence and engine.decay.curves: exact zero leaks, brute-force Jacobians, decay on real sentences."""
 from __future__ import annotations
 
+import dataclasses
 import math
+import threading
 
 import numpy as np
 import pandas as pd
@@ -19,6 +21,7 @@ from engine.decay.curves import (
     sample_sentences,
 )
 from engine.decay.influence import (
+    _in_parallel,
     combine,
     normalise_rows,
     squared_influence,
@@ -145,6 +148,25 @@ def test_bert_occlusion_masks_every_piece_and_refuses_more_than_512_pieces(tiny_
     assert matrix.shape == (3, 3) and np.all(matrix > 0), "attention lets every word reach every other"
     with pytest.raises(engine.InputTooLong, match="512"):
         influence(tiny_bert, ["supercalifragilistic"] * 120, method="occlusion")
+
+
+@pytest.mark.parametrize("name", ["bilstm", "elmo", "bert"])
+def test_occlusion_split_between_threads_equals_one_pass(name, tiny_bert):
+    encoder = {"bilstm": random_bilstm, "elmo": random_elmo, "bert": lambda: tiny_bert}[name]()
+    view = encoder.probe(SENTENCE)
+    variants = view.inputs.expand(7, *view.inputs.shape).clone()
+    variants[3:, 2] = view.neutral
+    with torch.no_grad():
+        whole = view.layers(variants, False)
+    callers = []
+
+    def layers(batch: torch.Tensor, differentiable: bool) -> torch.Tensor:
+        callers.append((threading.current_thread().name, len(batch)))
+        return view.layers(batch, differentiable)
+
+    split = _in_parallel(dataclasses.replace(view, layers=layers), variants)  # one torch thread (the fixture)
+    assert sorted(size for _, size in callers) == [3, 4] and all(n.startswith("occlusion") for n, _ in callers)
+    torch.testing.assert_close(split, whole, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("make", [random_bilstm, random_elmo], ids=["bilstm", "elmo"])

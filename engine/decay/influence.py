@@ -16,7 +16,8 @@ Methods:
   primal pass. That is n x E products (E = 50 bilstm, 128 elmo, 384 bert), so the cost grows as n^2 * E: a
   fraction of a second for a short BiLSTM sentence, far longer for BERT (``python -m engine.decay.curves time``).
 * ``"occlusion"``: ||h_i - h_i'|| where h' is computed with word j's input replaced by a neutral one, all n
-  variants in one batch of n + 1 forward passes. Neutral input: the input the model gets for an empty word ``""``,
+  variants in n + 1 forward passes, split between two threads where torch runs one thread per caller (as the app's
+  server does: BERT's 14-word sentence took 63 ms instead of 118 on 2 cores). Neutral input: the input the model gets for an empty word ``""``,
   i.e. the zero vector every unknown word gets (bilstm, static) or the character CNN's vector of a word with no
   characters (elmo); for bert every piece of word j becomes [MASK] (so no position shifts).
 
@@ -28,7 +29,10 @@ Nothing is carried between calls: every sentence starts from zero recurrent stat
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 
 import numpy as np
 import torch
@@ -98,14 +102,38 @@ def _gradient(encoder: Encoder, view: Probe) -> torch.Tensor:
 
 
 def _occlusion(view: Probe, halves: int) -> torch.Tensor:
-    """Squared distances ||h_i - h_i'||^2 with each word in turn replaced by the neutral input (one batch)."""
+    """Squared distances ||h_i - h_i'||^2 with each word in turn replaced by the neutral input."""
     n = view.n_words
     variants = view.inputs.expand(n + 1, *view.inputs.shape).clone()
     for j in range(n):
         variants[j + 1, view.owner == j] = view.neutral
-    vectors = view.layers(variants, False)  # (n_layers, n + 1, n, dim)
+    vectors = _in_parallel(view, variants)  # (n_layers, n + 1, n, dim)
     change = vectors[:, 1:] - vectors[:, :1]  # (n_layers, j, i, dim)
     return _split_halves(change, halves).transpose(1, 2)
+
+
+OCCLUSION_THREADS = 2
+
+
+@lru_cache(maxsize=1)
+def _occlusion_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(OCCLUSION_THREADS, thread_name_prefix="occlusion")
+
+
+def _in_parallel(view: Probe, variants: torch.Tensor) -> torch.Tensor:
+    """Every layer's vectors for a batch of input variants: in parts on ``OCCLUSION_THREADS`` threads where torch
+    runs each operation on one thread and there are cores to spare; else in one pass (torch's own threads then use
+    the cores). The variants are one sentence's, so the parts need no more padding than the whole."""
+    threads = min(OCCLUSION_THREADS, os.cpu_count() or 1, len(variants))
+    if torch.get_num_threads() > 1 or threads < 2:
+        return view.layers(variants, False)
+    parts = torch.tensor_split(variants, threads)
+
+    def run(part: torch.Tensor) -> torch.Tensor:
+        with torch.no_grad():  # per thread
+            return view.layers(part, False)
+
+    return torch.cat(list(_occlusion_pool().map(run, parts)), dim=1)
 
 
 def directions(encoder: Encoder) -> tuple[str, ...]:

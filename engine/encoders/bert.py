@@ -12,6 +12,7 @@ them in the batched pass with ``encode(..., attentions=True)``.
 from __future__ import annotations
 
 import threading
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, fields
 from functools import partial
 from pathlib import Path
@@ -175,7 +176,7 @@ class BertEncoder(Encoder):
             ) from error
         config = self.model.config
         self.torch = torch
-        self._model_lock = threading.Lock()  # one pass at a time: torch's thread pool is shared
+        self._model_lock = threading.Lock()  # see _one_pass
         self.batch_size = batch_size
         self.source = str(folder)
         self.weight_files = tuple(model_files(folder))
@@ -233,6 +234,12 @@ class BertEncoder(Encoder):
                                        MAX_BATCH_TOKENS):
             yield chunk, self._forward([batch[i] for i in chunk], [layouts[i] for i in chunk], attentions, positions)
 
+    def _one_pass(self) -> AbstractContextManager:
+        """One forward pass at a time where torch runs each operation on several threads (its thread pool is shared,
+        so two passes would wait on each other's threads); passes run side by side where each caller has one thread,
+        as in the app's server (the model is only read)."""
+        return self._model_lock if self.torch.get_num_threads() > 1 else nullcontext()
+
     def _run(self, layouts: list[tuple[list[int], list[int]]], attentions: bool, positions: bool = True):
         """(hidden states, attention probabilities or []) for right-padded input ids."""
         torch = self.torch
@@ -242,7 +249,7 @@ class BertEncoder(Encoder):
         for row, (ids, _) in enumerate(layouts):
             input_ids[row, : len(ids)] = torch.tensor(ids)
             mask[row, : len(ids)] = 1
-        with self._model_lock, torch.inference_mode():
+        with self._one_pass(), torch.inference_mode():
             return self.model(input_ids=input_ids, attention_mask=mask, attentions=attentions, positions=positions)
 
     def _forward(self, batch: list[list[str]], layouts: list[tuple[list[int], list[int]]],
@@ -335,7 +342,7 @@ class BertEncoder(Encoder):
         """Every layer's word vectors (pieces averaged) for a batch of input embeddings, one pass at a time like
         ``encode``. Forward-mode autograd needs attention computed step by step (the fused SDPA kernels have no
         forward derivative): the pass that returns attention weights."""
-        with self._model_lock:
+        with self._one_pass():
             hidden, _ = self.model(inputs_embeds=embeddings, attentions=differentiable)
         return self.torch.einsum("wp,lbpd->lbwd", word_means, self.torch.stack(hidden))
 

@@ -36,8 +36,9 @@ def report_of(model: Encoder) -> HeadReport:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def encode(fingerprint: str, sentence: str) -> Encoded:
-    """The sentence encoded by the loaded BERT (``fingerprint`` keys the cache by its weights)."""
-    return get_encoder("bert")[0].encode([sentence])[0]
+    """The sentence encoded by the loaded BERT (``fingerprint`` keys the cache by its weights), its attention maps
+    from the same pass (the page shows them at once: one pass instead of two)."""
+    return get_encoder("bert")[0].encode([sentence], attentions=True)[0]
 
 
 def units_of(encoded: Encoded, pieces: bool) -> tuple[np.ndarray, list[str], tuple[int, ...]]:
