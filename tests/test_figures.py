@@ -23,7 +23,8 @@ WORDS = ["The", "<b>bank</b>", "raised", "its", "rates"]  # user text: escaped o
 
 def _projection(dims: int) -> go.Figure:
     rng = np.random.default_rng(0)
-    points = Points(["money", "river", "money", "(no label)"], ["h1", "h2", "h3", "h4"], ["bank", "banks", "bank", "bank"])
+    points = Points(["money", "river", "money", "(no label)"], ["h1", "h2", "h3", "h4"],
+                    ["bank", "banks", "bank", "bank"])
     return projection_figure([Panel("static", "glove", np.zeros((4, dims)), "one vector per word form", collapsed=True),
                               Panel("bilstm", method="not available", annotation="weights missing"),
                               Panel("elmo", "lstm-1", rng.normal(size=(4, dims)), "PCA"),

@@ -15,11 +15,11 @@ Methods:
   Jacobian-vector product per input coordinate of each word, batched with ``torch.func.vmap`` and sharing one
   primal pass. That is n x E products (E = 50 bilstm, 128 elmo, 384 bert), so the cost grows as n^2 * E: a
   fraction of a second for a short BiLSTM sentence, far longer for BERT (``python -m engine.decay.curves time``).
-* ``"occlusion"``: ||h_i - h_i'|| where h' is computed with word j's input replaced by a neutral one, all n
-  variants in n + 1 forward passes, split between two threads where torch runs one thread per caller (as the app's
-  server does: BERT's 14-word sentence took 63 ms instead of 118 on 2 cores). Neutral input: the input the model gets for an empty word ``""``,
-  i.e. the zero vector every unknown word gets (bilstm, static) or the character CNN's vector of a word with no
-  characters (elmo); for bert every piece of word j becomes [MASK] (so no position shifts).
+* ``"occlusion"``: ||h_i - h_i'|| where h' is computed with word j's input replaced by a neutral one: the sentence and
+  its n variants in one batch, split between two threads where torch runs one thread per caller (as the app's server
+  does: BERT on a 14-word sentence took 63 ms instead of 118 on 2 cores). Neutral input: the input the model gets for
+  an empty word ``""``, i.e. the zero vector every unknown word gets (bilstm, static) or the character CNN's vector of
+  a word with no characters (elmo); for bert every piece of word j becomes [MASK] (so no position shifts).
 
 ``layer`` is an index or a name; the default is the top layer that is a layer of the network: ``lstm-2`` for
 the BiLSTM and ELMo (not ELMo's scalar mix, a task-specific weighting of the others), the last layer of BERT.

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from ui.common import plotly_text
 from ui.plain_figures import BLUES, unvalidated
 
+
 def word_labels(words: list[str]) -> list[str]:
     """Unique, escaped axis labels "3 · bank" (a word can occur twice in a sentence)."""
     return [f"{i + 1} · {plotly_text(word)}" for i, word in enumerate(words)]
@@ -51,8 +52,9 @@ def row_bars(row: np.ndarray, words: list[str], chosen: int) -> go.Figure:
     escaped = [plotly_text(word) for word in words]
     ticks = [f"{word} {d:+d}" if d else f"<b>{word}</b>" for word, d in zip(escaped, offsets)]
     bars = {
-        "type": "bar", "x": offsets, "y": row, "marker": {"color": ["#1f77b4" if d < 0 else "#ff7f0e" for d in offsets]},
-        "customdata": escaped, "hovertemplate": "offset %{x:+d}: “%{customdata}” %{y:.2f}<extra></extra>",
+        "type": "bar", "x": offsets, "y": row,
+        "marker": {"color": ["#1f77b4" if d < 0 else "#ff7f0e" for d in offsets]}, "customdata": escaped,
+        "hovertemplate": "offset %{x:+d}: “%{customdata}” %{y:.2f}<extra></extra>",
     }
     return unvalidated([bars], {
         "height": 420, "margin": {"t": 30, "l": 10, "r": 10, "b": 10}, "showlegend": False,
