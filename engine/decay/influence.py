@@ -130,7 +130,7 @@ def _in_parallel(view: Probe, variants: torch.Tensor) -> torch.Tensor:
     parts = torch.tensor_split(variants, threads)
 
     def run(part: torch.Tensor) -> torch.Tensor:
-        with torch.no_grad():  # per thread
+        with torch.no_grad():  # autograd's mode is per thread: the caller's does not reach the pool's
             return view.layers(part, False)
 
     return torch.cat(list(_occlusion_pool().map(run, parts)), dim=1)

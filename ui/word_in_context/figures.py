@@ -199,20 +199,20 @@ def _style_axes(layout: dict, panels: list[Panel], cells: list[Cell], dims: int)
     distinct vectors at the very ends of the axis) so their labels fit.
     """
     if dims == 3:
+        hidden = {"showticklabels": False, "title": {"text": ""}, "showbackground": True,
+                  "backgroundcolor": "#f7f7f7", "gridcolor": "#e5e5e5", "zeroline": False}
         for cell in cells:
-            hidden = {"showticklabels": False, "title": {"text": ""}, "showbackground": True,
-                      "backgroundcolor": "#f7f7f7", "gridcolor": "#e5e5e5", "zeroline": False}
-            layout[cell.keys[0]].update(xaxis=hidden, yaxis=dict(hidden), zaxis=dict(hidden), aspectmode="cube")
+            layout[cell.keys[0]].update(xaxis=hidden, yaxis=hidden, zaxis=hidden, aspectmode="cube")
         return
-    for cell, panel in zip(cells, panels + [None] * (len(cells) - len(panels))):
-        margin = 0.6 if panel is not None and panel.collapsed else 0.12
-        for axis, key in enumerate(cell.keys):
+    for cell in cells:  # an empty cell (an odd number of panels) gets the same frame
+        for key in cell.keys:
             layout[key].update(showticklabels=False, showgrid=False, zeroline=False, showline=True, mirror=True,
                                linecolor="#cccccc")
-            if panel is not None:
-                layout[key]["range"] = (_padded_range(panel.coords[:, axis], margin) if panel.coords is not None
-                                        else [-1, 1])
         layout[cell.keys[0]]["fixedrange"] = False
+    for panel, cell in zip(panels, cells):
+        margin = 0.6 if panel.collapsed else 0.12
+        for axis, key in enumerate(cell.keys):
+            layout[key]["range"] = _padded_range(panel.coords[:, axis], margin) if panel.coords is not None else [-1, 1]
 
 
 def _padded_range(values, share: float) -> list[float]:
