@@ -204,7 +204,7 @@ def _bertviz_frames(page) -> list:
 
 def test_page_in_browser_draws_bertviz_offline(app_server, browser):
     visit = open_page(browser, f"{app_server.url}/Attention_heads?sentence={quote(ANIMAL)}&layer=4&head=8")
-    wait_until_idle(visit.page)
+    wait_until_idle(visit.page, ready=".js-plotly-plot")  # Plotly draws after its module starts, maybe after idle
     page = visit.page
     assert exceptions_on(page) == []
     assert page.locator(".js-plotly-plot").count() >= 1, "the grid of heads is drawn"
