@@ -93,6 +93,7 @@ NEW_SENTENCES = [
 BASELINE_SCRIPT = ("import sys, numpy, umap\n"
                    "for points in numpy.load(sys.argv[1]).values(): umap.UMAP().fit_transform(points)")
 SECTIONS = ("throughput", "cold", "warm", "find")
+TILES = [(3, 1), (4, 8), (2, 5), (5, 11)]  # grid tiles clicked in turn (every label shown)
 
 
 @dataclass
@@ -422,7 +423,7 @@ def floor_reruns(browser, floor: TimedServer) -> list[Timed]:
 
 def warm_interactions(browser, server: TimedServer, floor: list[Timed], n_encoders: int) -> list[Row]:
     """Change layer (Word in context), change encoder and new sentence (Distance decay), new sentence and change
-    head (Attention heads): each against the floor's slider rerun."""
+    head in the head list and by a tile click (Attention heads): each against the floor's slider rerun."""
     rows = []
 
     def attempt(names: list[str], prepare, measure) -> None:
@@ -483,13 +484,16 @@ def warm_interactions(browser, server: TimedServer, floor: list[Timed], n_encode
             box.press("ArrowDown")  # only highlights: Playwright's round trip before Enter is not the app's
             heads += reruns(server, page, [lambda box=box: box.press("Enter")])
             wait_idle(page, WAIT)
-        return [sentences, heads]
+        tiles = [page.locator(f'button[data-tile="{layer}-{head}"]') for layer, head in TILES * (REPEATS // 4)]
+        if not tiles[0].count():
+            raise WidgetMissing("no grid tiles (button[data-tile])")
+        return [sentences, heads, reruns(server, page, [tile.click for tile in tiles])]
 
     attempt(["Warm: change layer (Word in context slider)"], word_in_context, layer_changes)
     attempt(["Warm: change encoder (Distance decay)", "Warm: new sentence (Distance decay)"], distance_decay,
             decay_changes)
-    attempt(["Warm: new sentence (Attention heads)", "Warm: change head (Attention heads)"], attention_heads,
-            heads_changes)
+    attempt(["Warm: new sentence (Attention heads)", "Warm: change head (Attention heads)",
+             "Warm: change head, a tile clicked (Attention heads)"], attention_heads, heads_changes)
     return rows
 
 

@@ -123,10 +123,21 @@ def test_select_boxes_show_the_new_label_when_only_their_labels_change(visit):
         assert query(page)["layer"] == "glove" and shown_choice(page, "Layer") == title
 
 
-def heads_tile(page, layer: int, head: int, n_heads: int = 12):
-    """The invisible marker over a grid tile (all labels shown): what a click on the tile lands on."""
-    return page.locator('[data-testid="stPlotlyChart"] .scatterlayer .trace:last-child path.point').nth(
-        (layer - 1) * n_heads + head - 1)
+# The brightness (r + g + b) of the grid's canvas in the middle of a tile's top edge, where its frame is drawn: the
+# chosen head's frame is the text colour (dark), every other frame its label's colour (200 or more).
+FRAME_BRIGHTNESS = """button => {
+  const canvas = button.getRootNode().querySelector('.heads-grid canvas');
+  const tile = button.getBoundingClientRect(), image = canvas.getBoundingClientRect();
+  const scale = canvas.width / image.width;
+  const [red, green, blue] = canvas.getContext('2d').getImageData(
+    Math.round((tile.x - image.x + tile.width / 2) * scale), Math.round((tile.y - image.y) * scale), 1, 1).data;
+  return red + green + blue;
+}"""
+
+
+def heads_tile(page, layer: int, head: int):
+    """The transparent button over a grid tile: what a click on the tile lands on."""
+    return page.locator(f'.heads-grid button[data-tile="{layer}-{head}"]')
 
 
 @pytest.mark.parametrize("width, height, present", [(1024, 768, False), (1024, 768, True), (1400, 1000, False)],
@@ -143,7 +154,7 @@ def test_heads_tile_clicks_choose_heads(app_server, browser, width, height, pres
     steps = [("tile", 3, 1), ("list", 5, 2), ("tile", 3, 1), ("tile", 4, 8)]
     for how, layer, head in steps:
         if how == "tile":
-            heads_tile(page, layer, head).click(force=True)  # Plotly's drag layer lies over the markers
+            heads_tile(page, layer, head).click()
         else:
             choose(page, "Head (or click a tile in the grid)", f"layer {layer} of 6, head {head} ·")
         settled(page, f"choosing head {layer}-{head} by {how}")
@@ -151,11 +162,12 @@ def test_heads_tile_clicks_choose_heads(app_server, browser, width, height, pres
         assert page.get_by_text(f"Layer {layer} of 6, head {head} —").count() == 1
         head_list = widget_box(page, "stSelectbox", "Head (or click").locator("input").first
         assert head_list.input_value().startswith(f"layer {layer} of 6, head {head} ·"), "the head list follows"
-        frames = page.locator('[data-testid="stPlotlyChart"] .shapelayer path').evaluate_all(
-            "all => all.map(frame => [+frame.dataset.index, getComputedStyle(frame).stroke])")
-        assert [i for i, stroke in frames if stroke == "rgb(0, 0, 0)"] == [(layer - 1) * 12 + head - 1], "framed"
+        chosen = page.locator('.heads-grid button[aria-pressed="true"]')
+        assert chosen.count() == 1 and chosen.get_attribute("data-tile") == f"{layer}-{head}", "marked chosen"
+        other = heads_tile(page, 1, 1 if (layer, head) != (1, 1) else 2)
+        assert heads_tile(page, layer, head).evaluate(FRAME_BRIGHTNESS) < 200 <= other.evaluate(FRAME_BRIGHTNESS)
     assert (query(page).get("present") == "1") == present
-    grid = page.locator('[data-testid="stPlotlyChart"]').first
+    grid = page.locator(".heads-grid").first
     grid.evaluate("element => element.scrollIntoView({block: 'start'})")
     page.wait_for_timeout(500)
     box = grid.bounding_box()

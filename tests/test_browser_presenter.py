@@ -20,7 +20,7 @@ PROJECTOR = (1024, 768)
 @pytest.fixture()
 def projector(app_server, browser):
     visit = open_page(browser, f"{app_server.url}/Word_in_context?word=bank&present=1", viewport=PROJECTOR)
-    wait_until_idle(visit.page, timeout=240)
+    wait_until_idle(visit.page, ready=".js-plotly-plot", timeout=240)  # Plotly may draw after the app is idle
     yield visit
     visit.page.context.close()
 

@@ -105,6 +105,8 @@ def test_every_chart_the_pages_send_is_a_valid_plotly_figure():
             switch(app, page)
         if page == "wic":  # the 3-D maps too
             app.toggle(key=widget("wic", "dims")).set_value(True).run()
+        if page == "heads":  # its grid is a component (ui.heads.live_grid): the chosen head's heatmap
+            app.segmented_control(key=widget("heads", "view")).set_value("Heatmap").run()
         charts = app.get("plotly_chart")
         assert charts or page == "inputs", f"{page} sent no chart"
         for chart in charts:

@@ -274,7 +274,9 @@ def test_grid_frames_every_head_and_can_draw_the_chosen_one_black():
     parts = grid_parts(attention, ["a", "<b>", "c", "d"], labels, {"syntax", "other"},
                        np.ones((2, 3, 2), dtype=int))  # every head's strongest link: "<b>" to itself
     assert parts.tiles == [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2)], "the coreference head is filtered out"
-    assert "&lt;b&gt; → &lt;b&gt;" in parts.hovers[0] and "<b>" not in parts.hovers[0], "tokens are escaped"
+    assert "strongest link here: <b> → <b> (" in parts.hovers[0][2], "the tooltip's lines are plain text"
+    tiles = grid_figure(parts).data[-1]
+    assert "&lt;b&gt; → &lt;b&gt;" in tiles.hovertext[0] and "<b>" not in tiles.hovertext[0], "the figure escapes"
     plain = grid_figure(parts).layout.shapes
     assert len(plain) == 6 and all(shape.line.color != "black" for shape in plain)
     assert plain[5].opacity == 0, "a filtered-out head's frame is hidden"

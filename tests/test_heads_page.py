@@ -1,5 +1,5 @@
-"""The Attention heads page: AppTest tests (a tile click, three head choices in a row, the coreference presets and
-their GAP display, plain names) and the real page in headless Chromium (offline, no XSS)."""
+"""The Attention heads page: AppTest tests (a tile click, head choices in a row, the coreference presets and their GAP
+display, plain names) and the real page in headless Chromium (offline, no XSS)."""
 from __future__ import annotations
 
 import html
@@ -9,19 +9,20 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from streamlit.components.v2.bidi_component.main import _make_trigger_id
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from engine import load_encoder
 from engine.heads.labels import best_head, stored_report
 from tests.browser import exceptions_on, open_page, screenshot, wait_until_idle
+from ui.heads.live_grid import KEY
 from ui.heads.presets import PRESETS
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "3_Attention_heads.py")
 ANIMAL = "The animal didn't cross the street because it was too tired."
 XSS = '<img src=x onerror="window.__xss=1"> </script><img src=x onerror=window.__xss=1> it'
 CHOICE = "heads.choice:widget"
-GRID = "heads-grid-"  # the grid chart's key, renewed when a tile left selected would swallow a click
 
 
 def _run(**query: str) -> AppTest:
@@ -36,23 +37,20 @@ def report():
     return stored_report(load_encoder("bert").fingerprint())
 
 
-def _chart(app: AppTest, key: str) -> tuple:
-    """(element, figure) of the Plotly chart drawn with a key starting with ``key``."""
-    chart = next(c for c in app.get("plotly_chart") if c.key and c.key.startswith(key))
-    return chart, json.loads(chart.proto.spec)
+def _grid(app: AppTest) -> tuple:
+    """(element, data) of the grid of heads (``ui.heads.live_grid``)."""
+    grid = next(element for element in app.get("bidi_component") if element.proto.id.endswith(KEY))
+    return grid, json.loads(grid.proto.json)
 
 
 def click_tile(app: AppTest, layer: int, head: int) -> AppTest:
-    """What the browser sends when a grid tile is clicked: the chart's selection holds that tile's marker. (AppTest
-    has no Plotly chart widget, so the selection joins the other widgets' states by hand.)"""
-    chart, figure = _chart(app, GRID)
-    tiles = next(trace for trace in figure["data"] if "customdata" in trace)
-    index = tiles["customdata"].index([layer, head])
-    point = {"curve_number": figure["data"].index(tiles), "point_number": index, "point_index": index,
-             "x": tiles["x"][index], "y": tiles["y"][index], "customdata": [layer, head]}
-    selection = {"selection": {"points": [point], "point_indices": [index], "box": [], "lasso": []}}
+    """What the browser sends when a grid tile is clicked: the grid's "tile" trigger. (AppTest has no widget for a
+    component, so the trigger joins the other widgets' states by hand, as Streamlit's front end sends it.)"""
+    grid, data = _grid(app)
+    assert any((tile["layer"], tile["head"]) == (layer, head) for tile in data["tiles"]), "the tile is drawn"
     states = app._tree.get_widget_states()
-    states.widgets.append(WidgetState(id=chart.proto.id, string_value=json.dumps(selection)))
+    states.widgets.append(WidgetState(id=_make_trigger_id(grid.proto.id, "events"),
+                                      json_trigger_value=json.dumps([{"event": "tile", "value": [layer, head]}])))
     return app._run(states)
 
 
@@ -73,15 +71,7 @@ def assert_head(app: AppTest, layer: int, head: int) -> None:
     assert (app.query_params["layer"], app.query_params["head"]) == (str(layer), str(head))
     assert app.selectbox(key=CHOICE).value == (layer, head), "the head list follows"
     assert f"Layer {layer} of 6, head {head} —" in caption(app)
-    chart, figure = _chart(app, GRID)
-    index = (layer - 1) * 12 + head - 1
-    frame = figure["layout"]["shapes"][index]
-    tiles = next(trace for trace in figure["data"] if "customdata" in trace)
-    if [layer, head] in tiles["customdata"]:
-        tile = tiles["customdata"].index([layer, head])
-        assert frame["x0"] < tiles["x"][tile] < frame["x1"] and frame["y0"] < tiles["y"][tile] < frame["y1"]
-    style = f'.st-key-{chart.key} .shapelayer path[data-index="{index}"]'
-    assert any(style in element.proto.body for element in app.get("html")), "the style rule blackens its frame"
+    assert _grid(app)[1]["chosen"] == [layer, head], "the grid frames the chosen head"
 
 
 def test_page_shows_the_chosen_head_with_its_evidence():
@@ -96,31 +86,23 @@ def test_a_tile_click_chooses_its_head_and_the_url_follows():
     app = _run(sentence=ANIMAL, layer="4", head="8")
     click_tile(app, 2, 5)
     assert_head(app, 2, 5)
-    app.run()  # the chart's selection stays in its widget state: a rerun must not undo or redo anything
+    app.run()  # a trigger lasts one run: a rerun must not undo or redo anything
     assert_head(app, 2, 5)
 
 
-def test_three_choices_in_a_row_tile_list_tile_all_take():
+def test_choices_in_a_row_tile_list_same_tile_all_take():
     app = _run(sentence=ANIMAL)
-    first = _chart(app, GRID)[0].key
+    grid = _grid(app)[0].proto.id
     click_tile(app, 3, 1)
     assert_head(app, 3, 1)
-    assert _chart(app, GRID)[0].key == first, "a click keeps the chart: the browser draws nothing again"
     app.selectbox(key=CHOICE).set_value((6, 11)).run()
-    assert_head(app, 6, 11)  # the tile still selected in the old chart does not pull it back
-    second = _chart(app, GRID)[0].key
-    assert second != first, "a new chart, so that a click on tile 3-1 selects it again (not deselects it)"
-    click_tile(app, 3, 1)  # the same tile again
+    assert_head(app, 6, 11)  # the earlier click does not pull it back
+    click_tile(app, 3, 1)  # the same tile again: a trigger, not a selection that a second click would toggle off
     assert_head(app, 3, 1)
     app.selectbox(key=CHOICE).set_value((5, 2)).run()
-    app.selectbox(key=CHOICE).set_value((4, 8)).run()
     app.run()
-    assert_head(app, 4, 8)
-    assert _chart(app, GRID)[0].key != second
-    third = _chart(app, GRID)[0].key
-    app.selectbox(key=CHOICE).set_value((5, 2)).run()
     assert_head(app, 5, 2)
-    assert _chart(app, GRID)[0].key == third, "with no tile selected, the head list keeps the chart too"
+    assert _grid(app)[0].proto.id == grid, "the grid keeps its element: the browser updates it in place"
 
 
 @pytest.mark.parametrize("preset", PRESETS, ids=lambda preset: preset.opens_on + "-" + preset.sentence.split()[1])
@@ -204,10 +186,10 @@ def _bertviz_frames(page) -> list:
 
 def test_page_in_browser_draws_bertviz_offline(app_server, browser):
     visit = open_page(browser, f"{app_server.url}/Attention_heads?sentence={quote(ANIMAL)}&layer=4&head=8")
-    wait_until_idle(visit.page, ready=".js-plotly-plot")  # Plotly draws after its module starts, maybe after idle
+    wait_until_idle(visit.page, ready="button[data-tile]")
     page = visit.page
     assert exceptions_on(page) == []
-    assert page.locator(".js-plotly-plot").count() >= 1, "the grid of heads is drawn"
+    assert page.locator("button[data-tile]").count() == 72, "the grid of heads is drawn, a button on every tile"
     frame = _bertviz_frames(page)[0]
     frame.wait_for_selector("#bertviz-head #vis svg text", timeout=20_000)
     drawn = frame.locator("#bertviz-head #vis svg text").all_text_contents()
@@ -219,9 +201,12 @@ def test_page_in_browser_draws_bertviz_offline(app_server, browser):
 
 def test_page_in_browser_never_runs_user_markup(app_server, browser):
     visit = open_page(browser, f"{app_server.url}/Attention_heads?sentence={quote(XSS)}&layer=1&head=1")
-    wait_until_idle(visit.page)
+    wait_until_idle(visit.page, ready="button[data-tile]")
     page = visit.page
     assert exceptions_on(page) == []
+    tile = page.locator('button[data-tile="1-1"]')
+    tile.hover()  # the tooltip names the strongest link in the user's words: as text
+    assert page.locator(".heads-grid .tip").is_visible() and page.locator(".heads-grid .tip img").count() == 0
     frames = _bertviz_frames(page)
     frames[0].wait_for_selector("#bertviz-head #vis svg text", timeout=20_000)
     assert "onerror" in " ".join(frames[0].locator("#bertviz-head #vis svg text").all_text_contents()), "shown as text"

@@ -73,7 +73,8 @@ def test_bad_text_in_the_url(page, case):
     elif expected == "limit":
         assert any(LIMIT.search(message) for message in messages(app)), f"no documented limit shown: {messages(app)}"
     else:
-        assert app.get("plotly_chart"), "ordinary non-ASCII text gets a result"
+        assert app.get("plotly_chart") or app.get("bidi_component"), "ordinary non-ASCII text gets a result (a chart, "
+        "or the grid of heads)"
 
 
 @pytest.mark.parametrize(("page", "query", "expected"), [
@@ -167,9 +168,9 @@ def test_a_truncated_checkpoint_disables_only_that_encoder(browser, tmp_path):
         assert page.get_by_text("corrupt or truncated").first.is_visible(), "the sidebar says why BiLSTM is off"
         legend = page.eval_on_selector_all(".js-plotly-plot .legendtext", "all => all.map(e => e.textContent)")
         assert "BERT" in legend and "BiLSTM" not in legend, f"the other encoders still draw: {legend}"
-        for path in ("Distance_decay", "Attention_heads"):
+        for path, drawn in (("Distance_decay", ".js-plotly-plot"), ("Attention_heads", ".heads-grid canvas")):
             other = open_page(browser, f"{server.url}/{path}").page
-            wait_until_idle(other, ready=".js-plotly-plot")
+            wait_until_idle(other, ready=drawn)
             assert exceptions_on(other) == [], path
             other.context.close()
         page.context.close()

@@ -1,18 +1,10 @@
-"""Plotly figures of attention: every head of a model as one tiled heatmap whose tiles are clicked to choose a head,
-and one head large.
+"""Every head of a model on one sentence as a grid of tiles, and one head large.
 
-The grid is a single heatmap trace (tiles separated by empty cells) rather than one subplot per head: with 72 or
-144 heads that is what keeps it fast to build and to draw. Each tile is scaled to its own maximum so that faint
-heads still show their pattern. Over it lies one invisible square marker per tile, carrying (layer, head): a heatmap
-sends no point selections to Streamlit, a scatter does, so a click on a tile selects its marker. The hover is per
-tile (its label and its strongest link in this sentence), not per cell: 72 × n² hover strings were most of the
-figure's bytes, and the chosen head's own heatmap gives every weight. Each head has its own frame (a shape in its
-label's colour) and the letter of its label above it (one text trace per colour, so that a selection dims none).
-
-The figure does not depend on the chosen head, so a head change sends the browser the same figure (Streamlit then
-sends a reference, and Plotly draws nothing again): the chosen head's frame is turned black and thick by a style rule
-(``chosen_frame_style``) that picks its shape by index. Redrawing the grid was most of a head change's time in the
-browser.
+``GridParts`` is the grid's data: each tile scaled to its own maximum (so that faint heads still show their pattern),
+the heads drawn, their labels and tooltip lines. The page draws it in the browser (``ui.heads.live_grid``); the tour
+and its handout, a stand-alone HTML file, draw it as a Plotly figure (``grid_figure``): one heatmap trace (tiles
+separated by empty cells) rather than one subplot per head, each head's frame a shape in its label's colour, the
+letter of its label above it, and one invisible marker per tile that carries its tooltip.
 """
 from __future__ import annotations
 
@@ -31,7 +23,7 @@ LABEL_BADGES = {"coreference": "red", "syntax": "blue", "meaning": "green", "top
 GAP = 1  # empty cells between tiles, across
 BAND = 0.4  # the band above each tile for its badge, as a share of the tile's height
 LAYER_PX = 80  # figure pixels per layer of tiles
-MAX_GRID_CELLS = 1_000_000  # heads x n²: 117 tokens for 72 heads, 83 for 144; more would freeze the browser
+MAX_GRID_CELLS = 1_000_000  # heads x n²: 117 tokens for 72 heads, 83 for 144 (a byte each, sent to the browser)
 
 
 @dataclass(frozen=True)
@@ -45,7 +37,7 @@ class GridParts:
     band: int  # rows above each tile for its badge
     labels: dict[tuple[int, int], str]  # every head's label, 1-based keys
     tiles: list[tuple[int, int]]  # the heads drawn (their label is shown), with a hover each
-    hovers: list[str]
+    hovers: list[tuple[str, ...]]  # plain text lines (the sentence's words unescaped): each renderer escapes them
 
     @property
     def step(self) -> tuple[int, int]:
@@ -76,7 +68,6 @@ def grid_parts(attention: np.ndarray, tokens: list[str], labels: dict[tuple[int,
     step_y, step_x = n + band, n + GAP
     scaled = np.round(attention / np.maximum(attention.max(axis=(-1, -2), keepdims=True), 1e-9), 3)
     canvas = np.full((n_layers * step_y, n_heads * step_x - GAP), np.nan, dtype=np.float32)
-    safe = [plotly_text(t) for t in tokens]
     every = {(layer + 1, head + 1): labels.get((layer + 1, head + 1), "other")
              for layer in range(n_layers) for head in range(n_heads)}
     tiles, hovers = [], []
@@ -86,19 +77,18 @@ def grid_parts(attention: np.ndarray, tokens: list[str], labels: dict[tuple[int,
         top, left = (layer - 1) * step_y + band, (head - 1) * step_x
         canvas[top:top + n, left:left + n] = scaled[layer - 1, head - 1]
         source, target = links[layer - 1, head - 1]
-        link = (f"strongest link here: {safe[source]} → {safe[target]} "
+        link = (f"strongest link here: {tokens[source]} → {tokens[target]} "
                 f"({attention[layer - 1, head - 1, source, target]:.0%})" if n > 1 else "")
         tiles.append((layer, head))
-        hovers.append(f"{layer_name(layer, n_layers)}, head {head}<br>{label_name(label)} ({label})"
-                      f"<br>{link}<br>click to choose it")
+        hovers.append(tuple(line for line in (f"{layer_name(layer, n_layers)}, head {head}",
+                                              f"{label_name(label)} ({label})", link, "click to choose it") if line))
     return GridParts(canvas, n_layers, n_heads, n, band, every, tiles, hovers)
 
 
 def grid_figure(parts: GridParts, chosen: tuple[int, int] | None = None) -> go.Figure:
-    """The grid; a click on a tile selects its marker, whose ``customdata`` is (layer, head). ``chosen`` (1-based)
-    is framed in black in the figure itself, for a figure drawn once (the tour, an export); the page leaves it out
-    and uses ``chosen_frame_style``, so that its figure stays the same when the head changes. Built from plain dicts
-    without Plotly's validation (validating its 72 frames would cost more than the rest of a run)."""
+    """The grid as a Plotly figure, ``chosen`` (1-based) framed in black; each tile's marker carries (layer, head)
+    as ``customdata``. Built from plain dicts without Plotly's validation (its 72 frames would cost more to validate
+    than the rest of a run)."""
     shown = set(parts.tiles)
     traces: list[dict] = [{"type": "heatmap", "z": parts.canvas, "colorscale": BLUES, "zmin": 0, "zmax": 1,
                            "showscale": False, "hoverinfo": "skip"}]
@@ -114,7 +104,8 @@ def grid_figure(parts: GridParts, chosen: tuple[int, int] | None = None) -> go.F
     centres = [parts.centre(*key) for key in parts.tiles]
     traces.append({  # last, so that it lies on top
         "type": "scatter", "x": [x for x, _ in centres], "y": [y for _, y in centres], "mode": "markers",
-        "customdata": [list(key) for key in parts.tiles], "hovertext": parts.hovers,
+        "customdata": [list(key) for key in parts.tiles],
+        "hovertext": ["<br>".join(plotly_text(line) for line in lines) for lines in parts.hovers],
         "hovertemplate": "%{hovertext}<extra></extra>", "showlegend": False,
         "marker": {"symbol": "square", "size": 36, "opacity": 0},
         "selected": {"marker": {"opacity": 0}}, "unselected": {"marker": {"opacity": 0}},
@@ -133,15 +124,6 @@ def grid_figure(parts: GridParts, chosen: tuple[int, int] | None = None) -> go.F
                     {"color": LABEL_COLOURS[label], "width": 3}} for key, label in parts.labels.items()],  # by head
     }
     return unvalidated(traces, layout)
-
-
-def chosen_frame_style(key: str, parts: GridParts, chosen: tuple[int, int]) -> str:
-    """A style sheet that draws the ``chosen`` head's frame black and thick in the grid chart keyed ``key``: its
-    frame is the shape numbered ``(layer - 1) * n_heads + head - 1`` (Plotly writes it in ``data-index``), and
-    Streamlit gives a keyed element the class ``st-key-<key>``."""
-    index = (chosen[0] - 1) * parts.n_heads + chosen[1] - 1
-    return (f'<style>.st-key-{key} .shapelayer path[data-index="{index}"] '
-            "{stroke: black !important; stroke-width: 6px !important; opacity: 1 !important}</style>")
 
 
 def head_heatmap(attention: np.ndarray, tokens: list[str], title: str) -> go.Figure:

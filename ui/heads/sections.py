@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from engine.heads.labels import LABELS, HeadReport
-from ui.charts import kept_figures, show_chart
+from ui.charts import NORMAL_CHART_TEXT, show_chart
 from ui.heads.bertviz import (
     ViewTooLarge,
     head_view_height,
@@ -18,10 +18,9 @@ from ui.heads.grid import (
     LABEL_BADGES,
     LABEL_COLOURS,
     MAX_GRID_CELLS,
-    chosen_frame_style,
-    grid_figure,
     head_heatmap,
 )
+from ui.heads.live_grid import show_grid
 from ui.heads.names import (
     LABEL_INITIALS,
     head_summary,
@@ -38,13 +37,12 @@ from ui.heads.state import (
     VIEWS,
     choose_head,
     choose_tile,
-    grid_key,
     keep_a_view,
     open_on_best_head,
     use_preset,
 )
 from ui.heads.view import HeadsView
-from ui.presenter import presenting
+from ui.presenter import PRESENTER_TEXT, presenting
 
 PRESENTER_ZOOM = 1.5  # bertviz's head view draws 13 px words; presenter mode wants 20
 
@@ -105,7 +103,7 @@ def grid(view: HeadsView) -> None:
     st.caption(
         "Each small square is one head on this sentence: row = the attending word, column = the attended word, "
         "darker = more attention (each square scaled to its own maximum). The frame colour and the letter above a "
-        "square are the head's label; the black frame is the chosen head. **Click a square to choose its head**; "
+        "square are the head's label; the thickest frame is the chosen head. **Click a square to choose its head**; "
         "hover it for its strongest link. "
         + ("Word level: [CLS]/[SEP] are left out, so rows need not sum to 1." if not view.pieces else
            "Piece level: BERT's own tokens, with [CLS] and [SEP].")
@@ -116,10 +114,8 @@ def grid(view: HeadsView) -> None:
                 f"{n_layers * n_heads} heads); shorten the sentence to see it. The chosen head is shown below.")
         return
     parts = grid_of(view.report.fingerprint, STATE["sentence"], view.pieces, tuple(STATE["show"]), view.report)
-    key = grid_key()
-    show_chart(kept_figures(grid_figure)(parts), key=key, on_select=choose_tile, selection_mode="points",
-               config={"displayModeBar": False})
-    st.html(chosen_frame_style(key, parts, (STATE["layer"], STATE["head"])))
+    show_grid(parts, (STATE["layer"], STATE["head"]), PRESENTER_TEXT if presenting() else NORMAL_CHART_TEXT,
+              on_choose=choose_tile)
 
 
 def token_view(view: HeadsView) -> None:

@@ -7,9 +7,8 @@ The head changes through the head list, a click on a grid tile (``choose_tile``)
 """
 from __future__ import annotations
 
-import streamlit as st
-
 from engine.heads.labels import LABELS, HeadReport, best_head
+from ui.heads.live_grid import clicked_tile
 from ui.heads.presets import PRESETS, opens_on, preset_of
 from ui.page_state import Field, PageState
 
@@ -17,10 +16,6 @@ UNITS = {"words": "Words", "pieces": "WordPiece pieces"}
 MAX_CHARS = 2000
 VIEWS = ("Head view", "Model view (all heads)", "Heatmap")
 TYPE_OWN = "(type your own below)"
-# The grid chart's bookkeeping (not page state: nothing a link or a reset should carry): which chart is drawn, and
-# which tile it holds selected.
-_GRID_CHART = "heads.grid.chart"
-_GRID_SELECTED = "heads.grid.selected"
 
 STATE = PageState("heads", {
     "sentence": Field(PRESETS[0].sentence, parse=lambda text: text[:MAX_CHARS]),
@@ -54,28 +49,11 @@ def choose_head() -> None:
     STATE["layer"], STATE["head"] = STATE["choice"]
 
 
-def grid_key() -> str:
-    """The grid chart's key, renewed when the chart holds a selected tile other than the chosen head (the head list
-    or a preset chose another one). Plotly toggles a selected point off when it is clicked again, so a chart still
-    holding tile A would take a click on A, after another head was chosen in the list, as "deselect" and the click
-    would be lost; a new key draws a new chart with nothing selected. The chart keeps its key otherwise, and so the
-    browser keeps it drawn (the figure does not change with the head, see ``ui.heads.grid``)."""
-    session = st.session_state
-    session.setdefault(_GRID_CHART, 0)
-    if session.get(_GRID_SELECTED) not in (None, (STATE["layer"], STATE["head"])):
-        session[_GRID_CHART] += 1
-        session[_GRID_SELECTED] = None
-    return f"heads-grid-{session[_GRID_CHART]}"
-
-
 def choose_tile() -> None:
-    """The grid's callback: a clicked tile chooses its head. Streamlit calls it only when the chart's selection
-    changes, so a selection left in the chart never overrides a later choice in the head list."""
-    points = st.session_state[f"heads-grid-{st.session_state[_GRID_CHART]}"]["selection"]["points"]
-    tiles = [point["customdata"] for point in points if "customdata" in point]
-    st.session_state[_GRID_SELECTED] = tuple(tiles[0]) if tiles else None
-    if tiles:
-        STATE["layer"], STATE["head"] = int(tiles[0][0]), int(tiles[0][1])
+    """The grid's callback: a clicked tile chooses its head."""
+    tile = clicked_tile()
+    if tile is not None:
+        STATE["layer"], STATE["head"] = tile
 
 
 def keep_a_view() -> None:

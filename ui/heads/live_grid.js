@@ -1,0 +1,160 @@
+// The Attention-heads page's grid of every head (ui/heads/live_grid.py): the tiles' shading as one image on a
+// canvas, each head's frame and label letter drawn over it, and one transparent button per drawn tile, which takes
+// the clicks and the keyboard and shows the tile's tooltip. Streamlit calls this function with each run's data;
+// each call replaces the last call's grid with a new one (a few milliseconds).
+
+const EMPTY = 255; // a cell between tiles, or of a head filtered out
+
+function cellImage(data) {
+  // The cells at one pixel each: the canvas scales them up without smoothing, as the heatmap's blocks.
+  const bytes = Uint8Array.from(atob(data.cells), (c) => c.charCodeAt(0));
+  const image = new ImageData(data.columns, data.rows);
+  bytes.forEach((value, i) => {
+    if (value === EMPTY) return; // transparent: the plot's white shows
+    image.data.set(data.palette.slice(3 * value, 3 * value + 3), 4 * i);
+    image.data[4 * i + 3] = 255;
+  });
+  const cells = document.createElement("canvas");
+  cells.width = data.columns;
+  cells.height = data.rows;
+  cells.getContext("2d").putImageData(image, 0, 0);
+  return cells;
+}
+
+function geometry(data, width) {
+  // Where each tile lies in CSS pixels, for a grid ``width`` wide.
+  const m = data.margin;
+  const cell = {x: (width - m.l - m.r) / data.columns, y: (data.height - m.t - m.b) / data.rows};
+  const tile = (layer, head) => ({
+    x: m.l + (head - 1) * (data.n + 1) * cell.x,
+    y: m.t + ((layer - 1) * (data.n + data.band) + data.band) * cell.y,
+    w: data.n * cell.x,
+    h: data.n * cell.y,
+  });
+  return {m, width, plot: {x: m.l, y: m.t, w: width - m.l - m.r, h: data.height - m.t - m.b}, tile};
+}
+
+function drawCanvas(canvas, data, cells, where, ink) {
+  const ratio = window.devicePixelRatio || 1; // sharp on a projector's scaled display
+  canvas.width = Math.round(where.width * ratio);
+  canvas.height = Math.round(data.height * ratio);
+  canvas.style.width = `${where.width}px`;
+  canvas.style.height = `${data.height}px`;
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  const font = getComputedStyle(canvas).fontFamily;
+  const text = data.text_px;
+  ctx.fillStyle = "white";
+  ctx.fillRect(where.plot.x, where.plot.y, where.plot.w, where.plot.h);
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(cells, where.plot.x, where.plot.y, where.plot.w, where.plot.h);
+  const frame = (layer, head, colour, width) => {
+    const t = where.tile(layer, head);
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = width;
+    ctx.strokeRect(t.x, t.y, t.w, t.h);
+  };
+  ctx.textAlign = "center";
+  ctx.textBaseline = "bottom";
+  ctx.font = `bold ${text}px ${font}`;
+  for (const tile of data.tiles) {
+    frame(tile.layer, tile.head, data.colours[tile.label], 3);
+    const initial = data.initials[tile.label];
+    if (initial) {
+      const t = where.tile(tile.layer, tile.head);
+      ctx.fillStyle = data.colours[tile.label];
+      ctx.fillText(initial, t.x + t.w / 2, t.y - 2);
+    }
+  }
+  frame(data.chosen[0], data.chosen[1], ink, 6);
+  ctx.fillStyle = ink;
+  ctx.font = `${text}px ${font}`;
+  for (let head = 1; head <= data.heads; head++) {
+    const t = where.tile(1, head);
+    ctx.fillText(String(head), t.x + t.w / 2, where.m.t - 4);
+  }
+  ctx.fillText("head", where.plot.x + where.plot.w / 2, where.m.t - text - 8);
+  ctx.textAlign = "right";
+  ctx.textBaseline = "middle";
+  for (let layer = 1; layer <= data.layers; layer++) {
+    const t = where.tile(layer, 1);
+    ctx.fillText(String(layer), where.m.l - 8, t.y + t.h / 2);
+  }
+  ctx.save();
+  ctx.translate(text, where.plot.y + where.plot.h / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textAlign = "center";
+  ctx.fillText("layer", 0, 0);
+  ctx.restore();
+}
+
+function placeButtons(layer_, data, where, showTip, hideTip, choose) {
+  layer_.replaceChildren(...data.tiles.map((tile) => {
+    const t = where.tile(tile.layer, tile.head);
+    const button = document.createElement("button");
+    button.className = "tile";
+    button.dataset.tile = `${tile.layer}-${tile.head}`;
+    button.setAttribute("aria-label", tile.lines.join(". "));
+    if (tile.layer === data.chosen[0] && tile.head === data.chosen[1]) button.setAttribute("aria-pressed", "true");
+    Object.assign(button.style, {left: `${t.x}px`, top: `${t.y}px`, width: `${t.w}px`, height: `${t.h}px`});
+    button.addEventListener("mouseenter", () => showTip(tile, t));
+    button.addEventListener("focus", () => showTip(tile, t));
+    button.addEventListener("mouseleave", hideTip);
+    button.addEventListener("blur", hideTip);
+    button.addEventListener("click", () => choose(tile));
+    return button;
+  }));
+}
+
+export default function (component) {
+  const {data, parentElement, setTriggerValue} = component;
+  parentElement.querySelector(".heads-grid")?.teardown(); // the last run's grid, if Streamlit kept it
+  const root = document.createElement("div");
+  root.className = "heads-grid";
+  root.style.height = `${data.height}px`;
+  const canvas = document.createElement("canvas");
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", data.description);
+  const buttons = document.createElement("div");
+  const tip = document.createElement("div");
+  tip.className = "tip";
+  tip.style.fontSize = `${data.text_px}px`;
+  tip.hidden = true;
+  root.append(canvas, buttons, tip);
+  parentElement.appendChild(root);
+  const cells = cellImage(data);
+
+  const hideTip = () => { tip.hidden = true; };
+  const showTip = (tile, t) => {
+    tip.replaceChildren(...tile.lines.map((line) => {
+      const row = document.createElement("div");
+      row.textContent = line; // the sentence's words are the user's text: never parsed as HTML
+      return row;
+    }));
+    tip.hidden = false;
+    const left = Math.min(t.x + t.w + 6, root.clientWidth - tip.offsetWidth - 4);
+    tip.style.left = `${Math.max(4, left)}px`;
+    tip.style.top = `${Math.min(t.y, data.height - tip.offsetHeight - 4)}px`;
+  };
+  const choose = (tile) => setTriggerValue("tile", [tile.layer, tile.head]);
+  let drawnWidth = 0;
+  const draw = () => {
+    const width = root.clientWidth;
+    if (!width || width === drawnWidth) return;
+    drawnWidth = width;
+    const where = geometry(data, width);
+    drawCanvas(canvas, data, cells, where, getComputedStyle(root).color);
+    placeButtons(buttons, data, where, showTip, hideTip, choose);
+    // a tile chosen with the keyboard keeps the focus through the rerun it starts (this grid is drawn afresh)
+    buttons.querySelector(`[data-tile="${parentElement.focusedTile}"]`)?.focus({preventScroll: true});
+  };
+  draw();
+  const resized = new ResizeObserver(draw);
+  resized.observe(root);
+  root.teardown = () => {
+    resized.disconnect();
+    if (root.isConnected) parentElement.focusedTile = parentElement.getRootNode().activeElement?.dataset?.tile;
+    root.remove();
+  };
+  return root.teardown;
+}
