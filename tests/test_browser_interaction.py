@@ -124,7 +124,7 @@ def test_select_boxes_show_the_new_label_when_only_their_labels_change(visit):
 
 
 # The brightness (r + g + b) of the grid's canvas in the middle of a tile's top edge, where its frame is drawn: the
-# chosen head's frame is the text colour (dark), every other frame its label's colour (200 or more).
+# chosen head's frame is black, every other frame its label's colour (200 or more).
 FRAME_BRIGHTNESS = """button => {
   const canvas = button.getRootNode().querySelector('.heads-grid canvas');
   const tile = button.getBoundingClientRect(), image = canvas.getBoundingClientRect();

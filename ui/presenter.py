@@ -35,7 +35,7 @@ _CSS = f"""
 """
 
 _CAPTION_STYLE = ("font-size: {size}px; line-height: 1.3; font-weight: 600; padding: 0.4em 0.7em; margin: 0.3em 0; "
-                  "border-left: 6px solid #0072B2; background: #F0F6FB; border-radius: 4px;")
+                  "border-left: 6px solid #0072B2; background: #F0F6FB; color: #1F2430; border-radius: 4px;")
 
 
 def presenting() -> bool:

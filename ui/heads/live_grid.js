@@ -66,7 +66,7 @@ function drawCanvas(canvas, data, cells, where, ink) {
       ctx.fillText(initial, t.x + t.w / 2, t.y - 2);
     }
   }
-  frame(data.chosen[0], data.chosen[1], ink, 6);
+  frame(data.chosen[0], data.chosen[1], "black", 6); // on the plot's white in either theme
   ctx.fillStyle = ink;
   ctx.font = `${text}px ${font}`;
   for (let head = 1; head <= data.heads; head++) {

@@ -103,7 +103,7 @@ def grid(view: HeadsView) -> None:
     st.caption(
         "Each small square is one head on this sentence: row = the attending word, column = the attended word, "
         "darker = more attention (each square scaled to its own maximum). The frame colour and the letter above a "
-        "square are the head's label; the thickest frame is the chosen head. **Click a square to choose its head**; "
+        "square are the head's label; the thick black frame is the chosen head. **Click a square to choose its head**; "
         "hover it for its strongest link. "
         + ("Word level: [CLS]/[SEP] are left out, so rows need not sum to 1." if not view.pieces else
            "Piece level: BERT's own tokens, with [CLS] and [SEP].")
