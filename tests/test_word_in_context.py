@@ -286,6 +286,44 @@ def _searched(word: str, n: int):
     return Contexts.of(found)
 
 
+@pytest.mark.parametrize("name", ["bilstm", "bert"])
+def test_context_vectors_split_between_two_threads_equal_one_pass(name, monkeypatch):
+    """With one torch thread per operation (the app's server), 40 sentences are encoded in two parts on two threads;
+    the vectors are those of one pass (the batches differ, so to float rounding)."""
+    import threading
+
+    import torch
+
+    from engine import load_encoder
+    from engine.word_in_context import context_vectors as module
+
+    contexts = _searched("line", 40)
+    encoder = load_encoder(name)
+    words = [list(sentence) for sentence in contexts.sentences]
+    callers, original = [], encoder.encode_batches
+
+    def encode_batches(batch):
+        callers.append((threading.current_thread().name, len(batch)))
+        return original(batch)
+
+    monkeypatch.setattr(encoder, "encode_batches", encode_batches)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        split = module.context_vectors(encoder, words, contexts.occurrences())
+        parts = list(callers)
+        monkeypatch.setattr(module, "MIN_SPLIT", len(words) + 1)
+        whole = module.context_vectors(encoder, words, contexts.occurrences())
+    finally:
+        torch.set_num_threads(threads)
+    assert len(parts) == 2 and all(thread.startswith("context-vectors") for thread, _ in parts)
+    assert sorted(size for _, size in parts) == [len(words) // 2, len(words) - len(words) // 2]
+    assert callers[2:] == [(threading.current_thread().name, len(words))], "under MIN_SPLIT: one pass, here"
+    scale = np.abs(whole.targets).max()
+    np.testing.assert_allclose(split.targets, whole.targets, atol=1e-5 * scale)
+    np.testing.assert_allclose(split.others, whole.others, atol=1e-5 * np.abs(whole.others).max())
+
+
 def test_find_contexts_in_stages_gives_what_computing_everything_at_once_gives():
     """Each encoder's shown layer first (encoders two at a time), then the other layers and the measures: the page's
     caches end up holding exactly the vectors, measures and maps of one full computation, and every stage says how

@@ -5,15 +5,23 @@ compares a word's self-similarity with the mean cosine between random words of t
 """
 from __future__ import annotations
 
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
+import torch
 
 from engine.encoders.base import Encoder
 from engine.tokenize import is_punctuation
 from engine.word_in_context.occurrences import Occurrence
 
 BASELINE_WORDS = 400  # other words sampled for the anisotropy baseline (400 words = 79,800 pairs)
+ENCODING_THREADS = 2
+MIN_SPLIT = 32  # sentences: fewer are encoded on one thread (two would save less than they cost to start)
 
 
 @dataclass
@@ -47,18 +55,45 @@ def context_vectors(encoder: Encoder, words: list[list[str]], occurrences: list[
         wanted.setdefault(candidates[c][0], []).append((-1 - row, candidates[c][1]))
     n_layers = len(encoder.layer_names)
     targets = others = None
-    for chunk, encoded in encoder.encode_batches([words[n] for n in numbers]):
-        for index, sentence in zip(chunk, encoded):
-            vectors = sentence.vectors
-            if targets is None:  # the first batch tells the dimension
-                targets = np.zeros((n_layers, len(occurrences), vectors.shape[-1]), dtype=np.float32)
-                others = np.zeros((n_layers, len(chosen), vectors.shape[-1]), dtype=np.float32)
-            for row, position in wanted.get(numbers[index], []):
-                if row >= 0:
-                    targets[:, row] = vectors[:, position]
-                else:
-                    others[:, -1 - row] = vectors[:, position]
+    allocating = threading.Lock()
+
+    def gather(part: list[int]) -> None:
+        """Encode the sentences ``numbers[i]`` for i in ``part`` and copy out the vectors wanted (each sentence's
+        rows are its own, so two parts write without a lock)."""
+        nonlocal targets, others
+        for chunk, encoded in encoder.encode_batches([words[numbers[i]] for i in part]):
+            for index, sentence in zip(chunk, encoded):
+                vectors = sentence.vectors
+                with allocating:
+                    if targets is None:  # the first batch tells the dimension
+                        targets = np.zeros((n_layers, len(occurrences), vectors.shape[-1]), dtype=np.float32)
+                        others = np.zeros((n_layers, len(chosen), vectors.shape[-1]), dtype=np.float32)
+                for row, position in wanted.get(numbers[part[index]], []):
+                    if row >= 0:
+                        targets[:, row] = vectors[:, position]
+                    else:
+                        others[:, -1 - row] = vectors[:, position]
+
+    _on_threads(gather, len(numbers))
     if targets is None:  # no occurrence: nothing was encoded
         targets = np.zeros((n_layers, 0, encoder.dim), dtype=np.float32)
         others = np.zeros((n_layers, 0, targets.shape[-1]), dtype=np.float32)
     return ContextVectors(encoder.name, list(encoder.layer_names), targets, others)
+
+
+@lru_cache(maxsize=1)
+def _encoding_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(ENCODING_THREADS, thread_name_prefix="context-vectors")
+
+
+def _on_threads(gather: Callable[[list[int]], None], n: int) -> None:
+    """``gather`` over the sentences 0..n-1, split between ``ENCODING_THREADS`` threads where torch runs each operation
+    on one thread (the app's server) and there are cores to spare; else in one call. Each part takes every other
+    sentence, so both hold sentences of every length and finish together."""
+    threads = min(ENCODING_THREADS, os.cpu_count() or 1)
+    if torch.get_num_threads() > 1 or threads < 2 or n < MIN_SPLIT:
+        gather(list(range(n)))
+        return
+    parts = [list(range(start, n, threads)) for start in range(threads)]
+    for finished in [_encoding_pool().submit(gather, part) for part in parts]:
+        finished.result()

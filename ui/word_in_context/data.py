@@ -195,9 +195,10 @@ def _filled_in() -> set[tuple[str, str, int]]:
 
 @st.cache_resource(show_spinner=False)
 def _encoding_thread() -> ThreadPoolExecutor:
-    """The server's one thread for encoding new sentences, whichever session asks: one encoding at a time (two would
-    hold two batches' activations, 60-70 MB each for 300 sentences). A rerun that leaves ``first_maps`` early lets
-    the job running finish and drops the rest, so the next search's encodings wait for it instead of joining it."""
+    """The server's one thread for encoding new sentences, whichever session asks: one encoder at a time (each splits
+    its sentences between two threads, ``engine.word_in_context.context_vectors``; two encoders at once would hold
+    their batches' activations too). A rerun that leaves ``first_maps`` early lets the job running finish and drops
+    the rest, so the next search's encodings wait for it instead of joining it."""
     return ThreadPoolExecutor(1, thread_name_prefix="wic-encode")
 
 
