@@ -295,6 +295,7 @@ def test_context_vectors_split_between_two_threads_equal_one_pass(name, monkeypa
     import torch
 
     from engine import load_encoder
+    from engine.encoders.base import MAX_BATCH_TOKENS
     from engine.word_in_context import context_vectors as module
 
     contexts = _searched("line", 40)
@@ -302,9 +303,9 @@ def test_context_vectors_split_between_two_threads_equal_one_pass(name, monkeypa
     words = [list(sentence) for sentence in contexts.sentences]
     callers, original = [], encoder.encode_batches
 
-    def encode_batches(batch):
-        callers.append((threading.current_thread().name, len(batch)))
-        return original(batch)
+    def encode_batches(batch, max_tokens):
+        callers.append((threading.current_thread().name, len(batch), max_tokens))
+        return original(batch, max_tokens=max_tokens)
 
     monkeypatch.setattr(encoder, "encode_batches", encode_batches)
     threads = torch.get_num_threads()
@@ -316,9 +317,10 @@ def test_context_vectors_split_between_two_threads_equal_one_pass(name, monkeypa
         whole = module.context_vectors(encoder, words, contexts.occurrences())
     finally:
         torch.set_num_threads(threads)
-    assert len(parts) == 2 and all(thread.startswith("context-vectors") for thread, _ in parts)
-    assert sorted(size for _, size in parts) == [len(words) // 2, len(words) - len(words) // 2]
-    assert callers[2:] == [(threading.current_thread().name, len(words))], "under MIN_SPLIT: one pass, here"
+    assert len(parts) == 2 and all(thread.startswith("context-vectors") for thread, _, _ in parts)
+    assert sorted(size for _, size, _ in parts) == [len(words) // 2, len(words) - len(words) // 2]
+    assert {tokens for _, _, tokens in parts} == {MAX_BATCH_TOKENS // 2}, "as many padded tokens at once as one pass"
+    assert callers[2:] == [(threading.current_thread().name, len(words), MAX_BATCH_TOKENS)], "under MIN_SPLIT"
     scale = np.abs(whole.targets).max()
     np.testing.assert_allclose(split.targets, whole.targets, atol=1e-5 * scale)
     np.testing.assert_allclose(split.others, whole.others, atol=1e-5 * np.abs(whole.others).max())

@@ -24,6 +24,9 @@ if TYPE_CHECKING:  # the interface itself never needs torch: importing ``engine`
 SentenceInput = Union[str, Sequence[str]]
 FINGERPRINT_BYTES = 1 << 20  # hashed from each end of a file: enough to tell checkpoints apart, fast for 90 MB
 Item = TypeVar("Item")
+MAX_BATCH_TOKENS = 512  # padded tokens (or pieces) per batch: long sentences go in smaller batches (memory)
+# 512 rather than 1,024: the peak of encoding 900 corpus sentences fell from +45 to +23-28 MB (BERT), +35 to +15-19
+# (ELMo), +28 to +15 (BiLSTM), at the same speed (the BiLSTM's fused LSTM was 2.2x faster)
 
 
 class EncoderUnavailable(RuntimeError):
@@ -114,10 +117,12 @@ class Encoder(ABC):
     def encode_words(self, batch: list[list[str]]) -> list[Encoded]:
         """Encode already tokenised sentences."""
 
-    def encode_batches(self, batch: list[list[str]]) -> Iterator[tuple[list[int], list[Encoded]]]:
+    def encode_batches(self, batch: list[list[str]],
+                       max_tokens: int = MAX_BATCH_TOKENS) -> Iterator[tuple[list[int], list[Encoded]]]:
         """What ``encode_words(batch)`` returns, one computed batch at a time: (indices into ``batch``, their
         encodings). A caller that keeps a few vectors of each sentence need not hold every sentence's at once.
-        Encoders that batch override it (and build ``encode_words`` from it, so both give the same numbers)."""
+        Encoders that batch override it (and build ``encode_words`` from it, so both give the same numbers), with at
+        most ``max_tokens`` padded tokens in a batch."""
         yield list(range(len(batch))), self.encode_words(batch)
 
     @abstractmethod
@@ -187,11 +192,6 @@ def relative_depths(n_layers: int) -> list[float]:
     """0 for the input layer up to 1 for the top, evenly spaced: how encoders of different depths line up."""
     top = max(n_layers - 1, 1)
     return [layer / top for layer in range(n_layers)]
-
-
-MAX_BATCH_TOKENS = 512  # padded tokens (or pieces) per batch: long sentences go in smaller batches (memory)
-# 512 rather than 1,024: the peak of encoding 900 corpus sentences fell from +45 to +23-28 MB (BERT), +35 to +15-19
-# (ELMo), +28 to +15 (BiLSTM), at the same speed (the BiLSTM's fused LSTM was 2.2x faster)
 
 
 def batches_by_length(items: Iterable[Item], length: Callable[[Item], int], size: int,

@@ -222,16 +222,15 @@ class BertEncoder(Encoder):
     def encode_words(self, batch: list[list[str]], attentions: bool = False,
                      positions: bool = True) -> list[Encoded]:
         results: list[Encoded | None] = [None] * len(batch)
-        for chunk, encoded in self.encode_batches(batch, attentions, positions):
+        for chunk, encoded in self.encode_batches(batch, attentions=attentions, positions=positions):
             for index, result in zip(chunk, encoded):
                 results[index] = result
         return results  # type: ignore[return-value]
 
-    def encode_batches(self, batch: list[list[str]], attentions: bool = False,
+    def encode_batches(self, batch: list[list[str]], max_tokens: int = MAX_BATCH_TOKENS, attentions: bool = False,
                        positions: bool = True) -> Iterator[tuple[list[int], list[Encoded]]]:
         layouts = [self._layout(words) for words in batch]  # every sentence checked before any is encoded
-        for chunk in batches_by_length(range(len(batch)), lambda i: len(layouts[i][0]), self.batch_size,
-                                       MAX_BATCH_TOKENS):
+        for chunk in batches_by_length(range(len(batch)), lambda i: len(layouts[i][0]), self.batch_size, max_tokens):
             yield chunk, self._forward([batch[i] for i in chunk], [layouts[i] for i in chunk], attentions, positions)
 
     def _one_pass(self) -> AbstractContextManager:

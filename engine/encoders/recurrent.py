@@ -166,8 +166,9 @@ class RecurrentEncoder(Encoder):
                 results[index] = result
         return results  # type: ignore[return-value]
 
-    def encode_batches(self, batch: list[list[str]]) -> Iterator[tuple[list[int], list[Encoded]]]:
-        for chunk in batches_by_length(range(len(batch)), lambda i: len(batch[i]), self.batch_size, MAX_BATCH_TOKENS):
+    def encode_batches(self, batch: list[list[str]],
+                       max_tokens: int = MAX_BATCH_TOKENS) -> Iterator[tuple[list[int], list[Encoded]]]:
+        for chunk in batches_by_length(range(len(batch)), lambda i: len(batch[i]), self.batch_size, max_tokens):
             with torch.inference_mode():
                 raw, lengths = self.model.prepare([batch[i] for i in chunk])
                 tokens = self.model.embed(raw, lengths)

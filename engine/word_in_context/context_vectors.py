@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import torch
 
-from engine.encoders.base import Encoder
+from engine.encoders.base import MAX_BATCH_TOKENS, Encoder
 from engine.tokenize import is_punctuation
 from engine.word_in_context.occurrences import Occurrence
 
@@ -57,11 +56,11 @@ def context_vectors(encoder: Encoder, words: list[list[str]], occurrences: list[
     targets = others = None
     allocating = threading.Lock()
 
-    def gather(part: list[int]) -> None:
+    def gather(part: list[int], max_tokens: int) -> None:
         """Encode the sentences ``numbers[i]`` for i in ``part`` and copy out the vectors wanted (each sentence's
         rows are its own, so two parts write without a lock)."""
         nonlocal targets, others
-        for chunk, encoded in encoder.encode_batches([words[numbers[i]] for i in part]):
+        for chunk, encoded in encoder.encode_batches([words[numbers[i]] for i in part], max_tokens=max_tokens):
             for index, sentence in zip(chunk, encoded):
                 vectors = sentence.vectors
                 with allocating:
@@ -86,14 +85,17 @@ def _encoding_pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(ENCODING_THREADS, thread_name_prefix="context-vectors")
 
 
-def _on_threads(gather: Callable[[list[int]], None], n: int) -> None:
+def _on_threads(gather: Callable[[list[int], int], None], n: int) -> None:
     """``gather`` over the sentences 0..n-1, split between ``ENCODING_THREADS`` threads where torch runs each operation
     on one thread (the app's server) and there are cores to spare; else in one call. Each part takes every other
-    sentence, so both hold sentences of every length and finish together."""
+    sentence, so both hold sentences of every length and finish together, and its batches half the padded tokens, so
+    the two hold no more activations at once than one would."""
+    import torch  # loaded by the encoder already; importing ``engine`` stays light
+
     threads = min(ENCODING_THREADS, os.cpu_count() or 1)
     if torch.get_num_threads() > 1 or threads < 2 or n < MIN_SPLIT:
-        gather(list(range(n)))
+        gather(list(range(n)), MAX_BATCH_TOKENS)
         return
     parts = [list(range(start, n, threads)) for start in range(threads)]
-    for finished in [_encoding_pool().submit(gather, part) for part in parts]:
+    for finished in [_encoding_pool().submit(gather, part, MAX_BATCH_TOKENS // threads) for part in parts]:
         finished.result()

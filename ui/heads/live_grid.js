@@ -88,8 +88,8 @@ function drawCanvas(canvas, data, cells, where, ink) {
   ctx.restore();
 }
 
-function placeButtons(layer_, data, where, showTip, hideTip, choose) {
-  layer_.replaceChildren(...data.tiles.map((tile) => {
+function placeButtons(holder, data, where, showTip, hideTip, choose) {
+  holder.replaceChildren(...data.tiles.map((tile) => {
     const t = where.tile(tile.layer, tile.head);
     const button = document.createElement("button");
     button.className = "tile";
