@@ -29,16 +29,14 @@ Nothing is carried between calls: every sentence starts from zero recurrent stat
 """
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
 
 import numpy as np
 import torch
 from torch.func import jvp, vmap
 
 from engine.encoders.base import Encoder, Probe
+from engine.split_work import run_split, split_ways
 from engine.tokenize import tokenize
 
 METHODS = ("gradient", "occlusion")
@@ -112,28 +110,19 @@ def _occlusion(view: Probe, halves: int) -> torch.Tensor:
     return _split_halves(change, halves).transpose(1, 2)
 
 
-OCCLUSION_THREADS = 2
-
-
-@lru_cache(maxsize=1)
-def _occlusion_pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(OCCLUSION_THREADS, thread_name_prefix="occlusion")
-
-
 def _in_parallel(view: Probe, variants: torch.Tensor) -> torch.Tensor:
-    """Every layer's vectors for a batch of input variants: in parts on ``OCCLUSION_THREADS`` threads where torch
-    runs each operation on one thread and there are cores to spare; else in one pass (torch's own threads then use
-    the cores). The variants are one sentence's, so the parts need no more padding than the whole."""
-    threads = min(OCCLUSION_THREADS, os.cpu_count() or 1, len(variants))
-    if torch.get_num_threads() > 1 or threads < 2:
+    """Every layer's vectors for a batch of input variants, in two parts where torch runs each operation on one
+    thread (``engine.split_work``); else in one pass (torch's own threads then use the cores). The variants are one
+    sentence's, so the parts need no more padding than the whole."""
+    ways = min(split_ways(), len(variants))
+    if ways < 2:
         return view.layers(variants, False)
-    parts = torch.tensor_split(variants, threads)
 
     def run(part: torch.Tensor) -> torch.Tensor:
-        with torch.no_grad():  # autograd's mode is per thread: the caller's does not reach the pool's
+        with torch.no_grad():  # autograd's mode is per thread
             return view.layers(part, False)
 
-    return torch.cat(list(_occlusion_pool().map(run, parts)), dim=1)
+    return torch.cat(run_split(run, torch.tensor_split(variants, ways)), dim=1)
 
 
 def directions(encoder: Encoder) -> tuple[str, ...]:

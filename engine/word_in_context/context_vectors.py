@@ -5,21 +5,17 @@ compares a word's self-similarity with the mean cosine between random words of t
 """
 from __future__ import annotations
 
-import os
 import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
 from engine.encoders.base import MAX_BATCH_TOKENS, Encoder
+from engine.split_work import run_split, split_ways
 from engine.tokenize import is_punctuation
 from engine.word_in_context.occurrences import Occurrence
 
 BASELINE_WORDS = 400  # other words sampled for the anisotropy baseline (400 words = 79,800 pairs)
-ENCODING_THREADS = 2
 MIN_SPLIT = 32  # sentences: fewer are encoded on one thread (two would save less than they cost to start)
 
 
@@ -73,29 +69,13 @@ def context_vectors(encoder: Encoder, words: list[list[str]], occurrences: list[
                     else:
                         others[:, -1 - row] = vectors[:, position]
 
-    _on_threads(gather, len(numbers))
+    # In two parts where the server has a core to spare (``engine.split_work``): each takes every other sentence, so
+    # both hold every length and finish together, in batches of half the padded tokens, so that the two hold no more
+    # activations at once than one pass would.
+    ways = split_ways() if len(numbers) >= MIN_SPLIT else 1
+    parts = [list(range(start, len(numbers), ways)) for start in range(ways)]
+    run_split(lambda part: gather(part, MAX_BATCH_TOKENS // ways), parts)
     if targets is None:  # no occurrence: nothing was encoded
         targets = np.zeros((n_layers, 0, encoder.dim), dtype=np.float32)
         others = np.zeros((n_layers, 0, targets.shape[-1]), dtype=np.float32)
     return ContextVectors(encoder.name, list(encoder.layer_names), targets, others)
-
-
-@lru_cache(maxsize=1)
-def _encoding_pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(ENCODING_THREADS, thread_name_prefix="context-vectors")
-
-
-def _on_threads(gather: Callable[[list[int], int], None], n: int) -> None:
-    """``gather`` over the sentences 0..n-1, split between ``ENCODING_THREADS`` threads where torch runs each operation
-    on one thread (the app's server) and there are cores to spare; else in one call. Each part takes every other
-    sentence, so both hold sentences of every length and finish together, and its batches half the padded tokens, so
-    the two hold no more activations at once than one would."""
-    import torch  # loaded by the encoder already; importing ``engine`` stays light
-
-    threads = min(ENCODING_THREADS, os.cpu_count() or 1)
-    if torch.get_num_threads() > 1 or threads < 2 or n < MIN_SPLIT:
-        gather(list(range(n)), MAX_BATCH_TOKENS)
-        return
-    parts = [list(range(start, n, threads)) for start in range(threads)]
-    for finished in [_encoding_pool().submit(gather, part, MAX_BATCH_TOKENS // threads) for part in parts]:
-        finished.result()
