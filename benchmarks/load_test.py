@@ -125,6 +125,7 @@ async def user(browser, url: str, seed: int, stop_at: float, times: list[float],
     context.set_default_timeout(90_000)  # on 2 shared cores a page can take a minute under full load
     page = await context.new_page()
     while time.monotonic() < stop_at:
+        path = "(opening a page)"
         try:
             start = time.monotonic()
             path = await act(page, url, rng)
@@ -139,7 +140,7 @@ async def user(browser, url: str, seed: int, stop_at: float, times: list[float],
                 errors.append(f"exception box on /{path}")
                 exceptions.append(path)
         except Exception as error:  # a timeout or a vanished widget is an error of the run, counted and reported
-            errors.append(f"{type(error).__name__} on a step: {str(error)[:120]}")
+            errors.append(f"{type(error).__name__} on /{path}: {str(error)[:120]}")
     await context.close()
 
 

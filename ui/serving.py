@@ -50,28 +50,32 @@ def tune_for_serving() -> None:
         os.environ.setdefault("OMP_NUM_THREADS", TORCH_THREADS)
 
 
-def _fix_mmap_threshold() -> bool:
+@lru_cache(maxsize=1)
+def _glibc() -> ctypes.CDLL | None:
+    """The C library where it is glibc, looked up once: ``find_library`` runs ``ldconfig``, a fork of the whole
+    server (a 600 MB process counted twice while it lasts)."""
     if not sys.platform.startswith("linux"):
-        return False
+        return None
     try:
-        mallopt = ctypes.CDLL(ctypes.util.find_library("c")).mallopt
-    except (OSError, AttributeError):
-        return False
-    return mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1
+        libc = ctypes.CDLL(ctypes.util.find_library("c"))
+    except OSError:
+        return None
+    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+
+
+def _fix_mmap_threshold() -> bool:
+    libc = _glibc()
+    return libc is not None and libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1
 
 
 def release_memory() -> bool:
     """Hand the free pages inside the C heap back to the system (glibc ``malloc_trim``), after a big computation.
 
-    Blocks under the 1 MiB threshold stay in the heap when freed; after encoding hundreds of sentences (or another
+    Blocks under the mapping threshold stay in the heap when freed; after encoding hundreds of sentences (or another
     thread's arena doing so) the server keeps tens of MB of free heap it never uses again. Returns False where the
     C library is not glibc."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        return bool(ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0))
-    except (OSError, AttributeError):
-        return False
+    libc = _glibc()
+    return libc is not None and bool(libc.malloc_trim(0))
 
 
 def freeze_long_lived() -> None:
