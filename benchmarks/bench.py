@@ -484,7 +484,7 @@ def warm_interactions(browser, server: TimedServer, floor: list[Timed], n_encode
             box.press("ArrowDown")  # only highlights: Playwright's round trip before Enter is not the app's
             heads += reruns(server, page, [lambda box=box: box.press("Enter")])
             wait_idle(page, WAIT)
-        tiles = [page.locator(f'button[data-tile="{layer}-{head}"]') for layer, head in TILES * (REPEATS // 4)]
+        tiles = [page.locator(f'button[data-tile="{layer}-{head}"]') for layer, head in TILES * (REPEATS // len(TILES))]
         if not tiles[0].count():
             raise WidgetMissing("no grid tiles (button[data-tile])")
         return [sentences, heads, reruns(server, page, [tile.click for tile in tiles])]

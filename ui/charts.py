@@ -107,9 +107,14 @@ COLOUR_BAR_TRACES = {"heatmap", "contour", "histogram2d"}  # a colour bar unless
 LINE_TRACES = {"scatter", "scattergl", "scatter3d"}  # the trace types whose line and markers presenting thickens
 
 
+def chart_text(big: bool | None = None) -> int:
+    """Chart text in px: presenter mode's size when ``big`` (default: when presenting), else the normal floor."""
+    return PRESENTER_TEXT if (presenting() if big is None else big) else NORMAL_CHART_TEXT
+
+
 def _style(figure: go.Figure, big: bool) -> go.Figure:
     """Styled on the figure's plain form (setting validated properties one by one cost 10-20 ms a figure)."""
-    text = PRESENTER_TEXT if big else NORMAL_CHART_TEXT
+    text = chart_text(big)
     spec = figure.to_dict()
     layout = spec.setdefault("layout", {})
     # Streamlit's chart theme sets its own small tick, legend and title sizes: every one is set here explicitly

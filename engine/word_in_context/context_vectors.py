@@ -5,7 +5,6 @@ compares a word's self-similarity with the mean cosine between random words of t
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,25 +48,19 @@ def context_vectors(encoder: Encoder, words: list[list[str]], occurrences: list[
     for row, c in enumerate(chosen):
         wanted.setdefault(candidates[c][0], []).append((-1 - row, candidates[c][1]))
     n_layers = len(encoder.layer_names)
-    targets = others = None
-    allocating = threading.Lock()
+    targets = np.zeros((n_layers, len(occurrences), encoder.dim), dtype=np.float32)
+    others = np.zeros((n_layers, len(chosen), encoder.dim), dtype=np.float32)
 
     def gather(part: list[int], max_tokens: int) -> None:
         """Encode the sentences ``numbers[i]`` for i in ``part`` and copy out the vectors wanted (each sentence's
         rows are its own, so two parts write without a lock)."""
-        nonlocal targets, others
         for chunk, encoded in encoder.encode_batches([words[numbers[i]] for i in part], max_tokens=max_tokens):
             for index, sentence in zip(chunk, encoded):
-                vectors = sentence.vectors
-                with allocating:
-                    if targets is None:  # the first batch tells the dimension
-                        targets = np.zeros((n_layers, len(occurrences), vectors.shape[-1]), dtype=np.float32)
-                        others = np.zeros((n_layers, len(chosen), vectors.shape[-1]), dtype=np.float32)
                 for row, position in wanted.get(numbers[part[index]], []):
                     if row >= 0:
-                        targets[:, row] = vectors[:, position]
+                        targets[:, row] = sentence.vectors[:, position]
                     else:
-                        others[:, -1 - row] = vectors[:, position]
+                        others[:, -1 - row] = sentence.vectors[:, position]
 
     # In two parts where the server has a core to spare (``engine.split_work``): each takes every other sentence, so
     # both hold every length and finish together, in batches of half the padded tokens, so that the two hold no more
@@ -75,7 +68,4 @@ def context_vectors(encoder: Encoder, words: list[list[str]], occurrences: list[
     ways = split_ways() if len(numbers) >= MIN_SPLIT else 1
     parts = [list(range(start, len(numbers), ways)) for start in range(ways)]
     run_split(lambda part: gather(part, MAX_BATCH_TOKENS // ways), parts)
-    if targets is None:  # no occurrence: nothing was encoded
-        targets = np.zeros((n_layers, 0, encoder.dim), dtype=np.float32)
-        others = np.zeros((n_layers, 0, targets.shape[-1]), dtype=np.float32)
     return ContextVectors(encoder.name, list(encoder.layer_names), targets, others)

@@ -3,14 +3,12 @@
 // the clicks and the keyboard and shows the tile's tooltip. Streamlit calls this function with each run's data;
 // each call replaces the last call's grid with a new one (a few milliseconds).
 
-const EMPTY = 255; // a cell between tiles, or of a head filtered out
-
 function cellImage(data) {
   // The cells at one pixel each: the canvas scales them up without smoothing, as the heatmap's blocks.
   const bytes = Uint8Array.from(atob(data.cells), (c) => c.charCodeAt(0));
   const image = new ImageData(data.columns, data.rows);
   bytes.forEach((value, i) => {
-    if (value === EMPTY) return; // transparent: the plot's white shows
+    if (value === data.empty) return; // between tiles or a head filtered out: the plot's white shows
     image.data.set(data.palette.slice(3 * value, 3 * value + 3), 4 * i);
     image.data[4 * i + 3] = 255;
   });

@@ -19,6 +19,7 @@ import numpy as np
 import plotly.colors
 import streamlit as st
 
+from ui.charts import chart_text
 from ui.heads.grid import LABEL_COLOURS, LAYER_PX, GridParts
 from ui.heads.names import LABEL_INITIALS
 from ui.plain_figures import BLUES
@@ -39,7 +40,7 @@ def _sources() -> tuple[str, str]:
 def palette() -> list[int]:
     """Plotly's Blues at each of the 251 shades, as flat r, g, b bytes (the same colours as the Plotly grid)."""
     colours = plotly.colors.sample_colorscale(BLUES, [i / SHADES for i in range(SHADES + 1)])
-    return [int(round(float(x))) for colour in colours for x in colour[4:-1].split(",")]
+    return [round(channel) for colour in colours for channel in plotly.colors.unlabel_rgb(colour)]
 
 
 def margins(text_px: int) -> dict[str, int]:
@@ -48,14 +49,15 @@ def margins(text_px: int) -> dict[str, int]:
 
 
 def grid_data(parts: GridParts, chosen: tuple[int, int], text_px: int) -> dict:
-    """What ``live_grid.js`` draws: the cells (one byte each, base64), the drawn tiles with their tooltip lines, the
-    chosen head (its frame in the text colour, even when its label is filtered out) and the sizes."""
+    """What ``live_grid.js`` draws: the cells (one byte each, base64; ``EMPTY`` between tiles), the drawn tiles with
+    their tooltip lines, the chosen head (framed black, even when its label is filtered out) and the sizes."""
     shades = np.where(np.isnan(parts.canvas), EMPTY, np.round(np.nan_to_num(parts.canvas) * SHADES))
     margin = margins(text_px)
     return {
         "rows": parts.canvas.shape[0], "columns": parts.canvas.shape[1], "n": parts.n, "band": parts.band,
         "layers": parts.n_layers, "heads": parts.n_heads,
-        "cells": base64.b64encode(shades.astype(np.uint8).tobytes()).decode("ascii"), "palette": palette(),
+        "cells": base64.b64encode(shades.astype(np.uint8).tobytes()).decode("ascii"), "empty": EMPTY,
+        "palette": palette(),
         "tiles": [{"layer": layer, "head": head, "label": parts.labels[(layer, head)], "lines": list(lines)}
                   for (layer, head), lines in zip(parts.tiles, parts.hovers)],
         "colours": LABEL_COLOURS, "initials": LABEL_INITIALS, "chosen": list(chosen), "text_px": text_px,
@@ -65,11 +67,12 @@ def grid_data(parts: GridParts, chosen: tuple[int, int], text_px: int) -> dict:
     }
 
 
-def show_grid(parts: GridParts, chosen: tuple[int, int], text_px: int, on_choose: Callable[[], None]) -> None:
-    """The grid; a click on a tile calls ``on_choose``, which reads the tile from ``clicked_tile()``."""
+def show_grid(parts: GridParts, chosen: tuple[int, int], on_choose: Callable[[], None]) -> None:
+    """The grid, its text sized as the charts' (``ui.charts.chart_text``); a click on a tile calls ``on_choose``,
+    which reads the tile from ``clicked_tile()``."""
     js, css = _sources()
     mount = st.components.v2.component(NAME, js=js, css=css)  # the same definition each run: registered once
-    data = grid_data(parts, chosen, text_px)
+    data = grid_data(parts, chosen, chart_text())
     mount(key=KEY, data=data, on_tile_change=on_choose, height=data["height"])
 
 

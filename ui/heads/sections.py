@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from engine.heads.labels import LABELS, HeadReport
-from ui.charts import NORMAL_CHART_TEXT, show_chart
+from ui.charts import show_chart
 from ui.heads.bertviz import (
     ViewTooLarge,
     head_view_height,
@@ -42,7 +42,7 @@ from ui.heads.state import (
     use_preset,
 )
 from ui.heads.view import HeadsView
-from ui.presenter import PRESENTER_TEXT, presenting
+from ui.presenter import presenting
 
 PRESENTER_ZOOM = 1.5  # bertviz's head view draws 13 px words; presenter mode wants 20
 
@@ -114,8 +114,7 @@ def grid(view: HeadsView) -> None:
                 f"{n_layers * n_heads} heads); shorten the sentence to see it. The chosen head is shown below.")
         return
     parts = grid_of(view.report.fingerprint, STATE["sentence"], view.pieces, tuple(STATE["show"]), view.report)
-    show_grid(parts, (STATE["layer"], STATE["head"]), PRESENTER_TEXT if presenting() else NORMAL_CHART_TEXT,
-              on_choose=choose_tile)
+    show_grid(parts, (STATE["layer"], STATE["head"]), on_choose=choose_tile)
 
 
 def token_view(view: HeadsView) -> None:
