@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 
@@ -14,7 +15,11 @@ from engine.encoders.elmo import SMALL_OPTIONS, ElmoBiLM, ElmoEncoder
 
 @pytest.fixture()
 def fresh_registry(monkeypatch):
-    """A registry with nothing loaded yet, so settings changed by the test take effect."""
+    """A registry with nothing loaded yet, so settings changed by the test take effect. An earlier AppTest's model
+    warm-up (``ui.warmup``) finishes first: still loading, it would put the real model into the empty registry."""
+    for thread in threading.enumerate():
+        if thread.name == "warmup":
+            thread.join()
     monkeypatch.setattr(registry, "_loaded", {})
     monkeypatch.setattr(registry, "_failures", {})
 

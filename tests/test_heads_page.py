@@ -9,13 +9,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from streamlit.components.v2.bidi_component.main import _make_trigger_id
-from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1 import AppTest
 
 from engine import load_encoder
 from engine.heads.labels import best_head, stored_report
 from tests.browser import exceptions_on, open_page, screenshot, wait_until_idle
+from tests.components import find_component, send_trigger
 from ui.heads.live_grid import KEY
 from ui.heads.presets import PRESETS
 
@@ -39,7 +38,7 @@ def report():
 
 def _grid(app: AppTest) -> tuple:
     """(element, data) of the grid of heads (``ui.heads.live_grid``)."""
-    grid = next(element for element in app.get("bidi_component") if element.proto.id.endswith(KEY))
+    grid = find_component(app, KEY)
     return grid, json.loads(grid.proto.json)
 
 
@@ -48,10 +47,7 @@ def click_tile(app: AppTest, layer: int, head: int) -> AppTest:
     component, so the trigger joins the other widgets' states by hand, as Streamlit's front end sends it.)"""
     grid, data = _grid(app)
     assert any((tile["layer"], tile["head"]) == (layer, head) for tile in data["tiles"]), "the tile is drawn"
-    states = app._tree.get_widget_states()
-    states.widgets.append(WidgetState(id=_make_trigger_id(grid.proto.id, "events"),
-                                      json_trigger_value=json.dumps([{"event": "tile", "value": [layer, head]}])))
-    return app._run(states)
+    return send_trigger(app, grid, "tile", [layer, head])
 
 
 def caption(app: AppTest) -> str:

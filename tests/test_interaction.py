@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from engine.word_in_context.presets import load_presets
 from tests.browser import ROOT
+from tests.components import find_component, send_trigger
 from ui.word_in_context.figures import hover_html
 
 PAGES = {"home": "app.py", "wic": "pages/1_Word_in_context.py", "decay": "pages/2_Distance_decay.py",
@@ -124,6 +125,22 @@ def test_every_word_in_context_widget_changes_three_times():
              lambda on: None if on else "0")
     set_each(app, "selectbox", widget("wic", "encoder"), ("elmo", "static", "bilstm"), "encoder")
     set_each(app, "number_input", widget("wic", "k"), (3, 8, 2))
+
+
+def test_the_measures_chart_follows_the_maps_once_per_session():
+    """``ui.chart_slot``: a fresh session gets the maps and, for the measures chart, a box that asks for it once the
+    browser has drawn the maps; from then on, through layer changes and page switches, it comes with the maps."""
+    app = start("wic", word="bank")
+    slot = find_component(app, "wic_measures.slot")
+    assert len(app.get("plotly_chart")) == 1 and slot is not None and not app.dataframe, "the maps only, and the box"
+    send_trigger(app, slot, "drawn", True)
+    assert_fine(app)
+    assert len(app.get("plotly_chart")) == 2 and app.dataframe, "the measures chart and its table"
+    assert find_component(app, "wic_measures.slot") is None
+    app.select_slider(key=widget("wic", "layer")).set_value(0.5).run()
+    go(app, "decay")
+    go(app, "wic")
+    assert len(app.get("plotly_chart")) == 2 and find_component(app, "wic_measures.slot") is None
 
 
 def test_hover_text_shows_quotes_as_quotes():

@@ -457,6 +457,12 @@ def test_bank_preset_in_the_browser(app_server, browser):
     info = page.evaluate(PANELS_JS)
     unavailable = sum("not available" in title for title in info["titles"])
     assert len(info["titles"]) == 4 and info["drawn"] == 4 - unavailable
+    # the measures chart and its table follow once the maps are on the screen (ui.chart_slot)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length == 2", timeout=60_000)
+    wait_until_idle(page)
+    assert page.locator(".chart-slot").count() == 0
+    assert page.locator('[data-testid="stExpander"]').filter(has_text="The numbers").locator(
+        '[data-testid="stDataFrame"]').count() == 1
     assert exceptions_on(page) == []
     screenshot(page, "word_in_context_bank")
     assert visit.external_requests() == []

@@ -10,11 +10,6 @@ that plain form; tests validate them. A builder wrapped in ``kept_figures`` keep
 sends the figure without building it. Kept figures are shared by every session, so nothing changes them once made:
 ``show_chart`` styles a copy of any other figure. Callers keep only figures of a bounded size (a 300-point map is
 2.5 MB: it is built each time instead).
-
-Streamlit's browser code loads its Plotly module (4.7 MB, a second of the browser's time to start) only when a page
-first shows a chart, which a page sends after its computing; meanwhile the browser waits, then the module's
-download competes with the server's work. ``load_chart_library``, called with every page's heading, has the browser
-load that module (and the table and slider ones) at once, while the server is still working.
 """
 from __future__ import annotations
 
@@ -22,7 +17,6 @@ import functools
 import re
 import weakref
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import plotly.graph_objects as go
@@ -37,35 +31,6 @@ KEPT = 48  # finished figures kept, all builders together (a few hundred KB each
 
 Builder = TypeVar("Builder", bound=Callable[..., go.Figure])
 _kept: weakref.WeakValueDictionary[int, go.Figure] = weakref.WeakValueDictionary()  # id -> every kept figure
-
-
-STREAMLIT_SCRIPTS = Path(st.__file__).parent / "static" / "static" / "js"  # Streamlit's browser code
-EARLY_MODULES = ("PlotlyChart", "DataFrame", "Slider")  # the largest modules the pages use
-
-
-def load_chart_library() -> None:
-    """Start loading Streamlit's Plotly, table and slider modules in the browser now, not when the page's first chart
-    arrives (on a fresh Word-in-context view, 1-2 s later). A hidden script element; the modules Streamlit names
-    otherwise are left out (Streamlit then loads them itself, as before)."""
-    if script := _library_loader():
-        st.html(script, unsafe_allow_javascript=True)
-
-
-@functools.lru_cache(maxsize=1)
-def _library_loader() -> str:
-    modules = [found.name for name in EARLY_MODULES for found in sorted(STREAMLIT_SCRIPTS.glob(f"{name}.*.js"))[:1]]
-    if not modules:
-        return ""
-    return (  # the modules' addresses are relative to Streamlit's main script, wherever the app is served; they
-        # load after the next frame, so that starting Plotly (about 1 s of the browser's time) never holds up the
-        # paint of the heading drawn just before
-        '<style>[data-testid="stElementContainer"]:has(#chart-library) {display: none}</style>'
-        '<span id="chart-library"></span><script>(() => {'
-        'const main = document.querySelector(\'script[src*="/static/js/index."]\');'
-        f'const load = () => {{ for (const name of {modules!r}) import(new URL(name, main.src)).catch(() => {{}}); }};'
-        "if (main) requestAnimationFrame(() => setTimeout(load, 0));"
-        "})();</script>"
-    )
 
 
 def show_chart(figure: go.Figure, container: Any = None, **kwargs: Any) -> Any:

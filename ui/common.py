@@ -16,7 +16,7 @@ import engine
 from engine import ENCODER_NAMES, Encoder, EncoderUnavailable
 from engine.encoders.registry import ENCODER_COLOURS, ENCODER_TITLES  # noqa: F401  the pages' names and colours
 from ui import presenter
-from ui.charts import load_chart_library
+from ui.chart_library import load_chart_library
 from ui.serving import tune_for_serving
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>$:])")
@@ -28,7 +28,7 @@ def page_setup(title: str, icon: str = "🔎", heading: str | None = None) -> No
 
     Every page calls it before its own imports, and the heading comes first, so after a cold start the first paint
     waits for none of them (a fresh server takes about 1 s for pandas, plotly and the engine). Next the browser is
-    told to load its chart and table code (``load_chart_library``) while the server imports and computes.
+    told to load its chart code (``load_chart_library``) while the server imports and computes.
     pandas is imported next, before the page builds a figure: plotly looks pandas up in ``sys.modules`` without
     importing it, and a pandas half-imported by another thread broke figures; a thread importing it here waits until
     it is complete.

@@ -16,6 +16,7 @@ from engine.encoders.base import layer_title, relative_depths
 from engine.word_in_context.measures import nearest_neighbours
 from engine.word_in_context.occurrences import Contexts, FoundOccurrences, word_spans
 from engine.word_in_context.presets import Preset
+from ui.chart_slot import first_chart_drawn, show_after_first_chart
 from ui.charts import kept_figures, show_chart
 from ui.common import ENCODER_TITLES, escape_markdown
 from ui.presenter import big_caption, presenting
@@ -273,8 +274,8 @@ def render_measures(view: ContextView) -> None:
         series[name] = [{"depth": m.depth, "layer": m.layer, "accuracy": m.centroid and m.centroid.accuracy,
                          "adjusted": m.adjusted_self_similarity} for m in measures]
         baseline = next((m.centroid.baseline for m in measures if m.centroid), baseline)
-    show_chart(kept_figures(measures_figure)(series, baseline), key="wic_measures",
-               config={"displaylogo": False})
+    show_after_first_chart(lambda: kept_figures(measures_figure)(series, baseline), key="wic_measures",
+                           config={"displaylogo": False})
     if baseline is None:
         st.info("Sense separation needs at least two senses with two labelled occurrences each "
                 "(`label | sentence`, one per line).")
@@ -288,6 +289,8 @@ def render_measures(view: ContextView) -> None:
         "one in the maps above, its share told apart in their titles."
     )
     with st.expander("The numbers"):
+        if not first_chart_drawn():  # sent with the chart above (its table module too would hold the maps back)
+            return
         table = [{"encoder": ENCODER_TITLES[name], "layer": row["layer"], "relative depth": round(row["depth"], 2),
                   "senses told apart": row["accuracy"], "likeness beyond unrelated words": row["adjusted"]}
                  for name, rows in series.items() for row in rows]

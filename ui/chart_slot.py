@@ -1,0 +1,52 @@
+"""A page's later charts, sent once the browser has drawn its first one.
+
+On a fresh browser tab, Streamlit's front end starts Plotly (about a second of the browser's time) and then draws
+every chart that arrived meanwhile in one pass: on Word in context the measures chart, drawn with the maps, held them
+back by about 0.2 s. ``show_after_first_chart`` sends a box of the chart's height instead (``chart_slot.js``), which
+tells the server once a Plotly chart is on the page; from then on, for the rest of the session, charts are sent
+straight away.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui.charts import show_chart
+
+NAME = "chart_slot"
+DRAWN = "charts.first_drawn"  # session state: this tab's browser has drawn a chart
+TIMEOUT_MS = 5000  # the box asks for its chart after this long whatever happened (no chart on the page, a slow start)
+HERE = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def _sources() -> tuple[str, str]:
+    return (HERE / "chart_slot.js").read_text(encoding="utf-8"), (HERE / "chart_slot.css").read_text(encoding="utf-8")
+
+
+def first_chart_drawn() -> bool:
+    """Whether this session's browser has drawn a chart (or a box has stopped waiting for one)."""
+    return bool(st.session_state.get(DRAWN))
+
+
+def show_after_first_chart(build: Callable[[], go.Figure], key: str, **kwargs: Any) -> None:
+    """``show_chart(build(), key=key, **kwargs)`` once the page's first chart is drawn; until then a box as tall as
+    the figure, which reruns the page (or its fragment) when that chart is on the screen."""
+    figure = build()
+    if first_chart_drawn():
+        show_chart(figure, key=key, **kwargs)
+        return
+    js, css = _sources()
+    mount = st.components.v2.component(NAME, js=js, css=css)  # the same definition each run: registered once
+    height = int(figure.layout.height or 450)
+    mount(key=f"{key}.slot", data={"height": height, "text": "Drawing the chart…", "timeout_ms": TIMEOUT_MS},
+          on_drawn_change=_drawn, height=height)
+
+
+def _drawn() -> None:
+    st.session_state[DRAWN] = True
