@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.common import page_setup
+from ui.page_setup import page_setup
 
 page_setup("Inputs", "🔤", heading="Inputs: what each encoder reads")
 # The page's own imports after its heading: see page_setup.

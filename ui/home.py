@@ -5,7 +5,11 @@ import math
 
 import streamlit as st
 
-from engine import InputTooLong
+from ui.page_setup import page_setup
+
+page_setup("Home", "🧭", heading="Contextual Embeddings Explorer")
+# The page's own imports after its heading: see page_setup.
+from engine import InputTooLong  # noqa: E402 (and below)
 from engine.claims import shipped_claims
 from engine.encoders.base import layer_title
 from engine.similarity import (
@@ -20,7 +24,6 @@ from ui.common import (
     ENCODER_TITLES,
     available_encoders,
     escape_markdown,
-    page_setup,
 )
 from ui.page_state import Field, PageState
 from ui.plain_figures import unvalidated
@@ -33,7 +36,6 @@ STATE = PageState("home", {
     "word": Field("bank", parse=lambda text: text[:100]),
 })
 
-page_setup("Home", "🧭", heading="Contextual Embeddings Explorer")
 st.markdown(
     """
 An **embedding** is a vector that stands for a word's meaning. A **static** embedding such as GloVe gives a word
