@@ -6,28 +6,34 @@ const DRAWN = ".js-plotly-plot .main-svg";
 
 export default function (component) {
   const {data, parentElement, setTriggerValue} = component;
-  parentElement.querySelector(".chart-slot")?.teardown(); // the last run's box, if Streamlit kept it
+  const last = parentElement.querySelector(".chart-slot"); // the last call's box, if Streamlit kept it
+  last?.teardown();
+  last?.remove();
   const box = document.createElement("div");
   box.className = "chart-slot";
   box.style.height = `${data.height}px`;
   box.textContent = data.text;
   parentElement.appendChild(box);
 
-  let sent = false;
-  const send = () => {
-    if (sent) return;
-    sent = true;
-    box.teardown();
-    setTriggerValue("drawn", true);
-  };
-  // after the frame that shows the first chart, so its paint comes first
-  const afterPaint = () => requestAnimationFrame(() => setTimeout(send, 0));
-  const observer = new MutationObserver(() => document.querySelector(DRAWN) && afterPaint());
-  const timer = setTimeout(send, data.timeout_ms);
-  box.teardown = () => {
+  let waiting = true; // neither sent nor taken off the page
+  const stop = () => {
+    waiting = false;
     observer.disconnect();
     clearTimeout(timer);
   };
-  if (document.querySelector(DRAWN)) afterPaint();
+  const send = () => {
+    if (!waiting) return;
+    stop();
+    setTriggerValue("drawn", true);
+  };
+  const onDrawn = () => {
+    observer.disconnect();
+    requestAnimationFrame(() => setTimeout(send, 0)); // after the frame that shows the chart, so its paint comes first
+  };
+  const observer = new MutationObserver(() => document.querySelector(DRAWN) && onDrawn());
+  const timer = setTimeout(send, data.timeout_ms);
+  box.teardown = stop;
+  if (document.querySelector(DRAWN)) onDrawn();
   else observer.observe(document.body, {childList: true, subtree: true});
+  return stop; // Streamlit calls it when the box leaves the page
 }
