@@ -64,6 +64,19 @@ class MarkedServer(StreamlitServer):
         for line in self.process.stdout:
             self.lines.append(line.rstrip())
 
+    def tracebacks(self) -> list[str]:
+        """Each traceback the server logged: its last frame and its exception line."""
+        found, frame, inside = [], "", False
+        for line in self.lines:
+            if line.startswith("Traceback"):
+                inside = True
+            elif inside and line.strip().startswith("File "):
+                frame = line.strip()
+            elif inside and not line.startswith(" "):
+                found.append(f"{frame} -> {line.strip()}")
+                inside = False
+        return found
+
     def builds(self) -> list[str]:
         return [line.split()[1] for line in self.lines if line.startswith(MARKER)]
 
@@ -135,9 +148,10 @@ async def user(browser, url: str, seed: int, stop_at: float, times: list[float],
             await interact(page, path, rng)
             await until_idle(page, timeout=90)
             times.append(time.monotonic() - start)
-            shown = await page.locator('[data-testid="stException"]').count()
-            if shown:
-                errors.append(f"exception box on /{path}")
+            boxes = page.locator('[data-testid="stException"]')
+            if await boxes.count():
+                message = " ".join((await boxes.first.inner_text()).split())
+                errors.append(f"exception box on /{path}: {message[:300]}")
                 exceptions.append(path)
         except Exception as error:  # a timeout or a vanished widget is an error of the run, counted and reported
             errors.append(f"{type(error).__name__} on /{path}: {str(error)[:120]}")
@@ -188,6 +202,8 @@ async def main(users: int, seconds: float) -> int:
     print(f"model builds: {len(builds)} ({', '.join(builds)}); each encoder built once: {len(builds) == len(set(builds))}")
     for error in sorted(set(errors))[:10]:
         print("  error:", error)
+    for traceback in sorted(set(server.tracebacks()))[:10]:
+        print("  server traceback:", traceback)
     return 0 if not errors and len(builds) == len(set(builds)) else 1
 
 
