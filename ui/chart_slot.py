@@ -8,7 +8,6 @@ straight away.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -34,10 +33,9 @@ def first_chart_drawn() -> bool:
     return bool(st.session_state.get(DRAWN))
 
 
-def show_after_first_chart(build: Callable[[], go.Figure], key: str, **kwargs: Any) -> None:
-    """``show_chart(build(), key=key, **kwargs)`` once the page's first chart is drawn; until then a box as tall as
+def show_after_first_chart(figure: go.Figure, key: str, **kwargs: Any) -> None:
+    """``show_chart(figure, key=key, **kwargs)`` once the page's first chart is drawn; until then a box as tall as
     the figure, which reruns the page (or its fragment) when that chart is on the screen."""
-    figure = build()
     if first_chart_drawn():
         show_chart(figure, key=key, **kwargs)
         return

@@ -11,6 +11,7 @@ import streamlit as st
 
 from ui import presenter
 from ui.chart_library import load_chart_library
+from ui.serving import tune_for_serving
 
 APP_NAME = "Contextual Embeddings Explorer"
 
@@ -30,7 +31,6 @@ def page_setup(title: str, icon: str = "🔎", heading: str | None = None) -> No
     st.set_page_config(page_icon=icon)
     import pandas  # noqa: F401
 
-    from ui.serving import tune_for_serving
     from ui.sidebar import render_sidebar
     from ui.warmup import start_warmup
 

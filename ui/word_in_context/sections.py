@@ -274,7 +274,7 @@ def render_measures(view: ContextView) -> None:
         series[name] = [{"depth": m.depth, "layer": m.layer, "accuracy": m.centroid and m.centroid.accuracy,
                          "adjusted": m.adjusted_self_similarity} for m in measures]
         baseline = next((m.centroid.baseline for m in measures if m.centroid), baseline)
-    show_after_first_chart(lambda: kept_figures(measures_figure)(series, baseline), key="wic_measures",
+    show_after_first_chart(kept_figures(measures_figure)(series, baseline), key="wic_measures",
                            config={"displaylogo": False})
     if baseline is None:
         st.info("Sense separation needs at least two senses with two labelled occurrences each "
