@@ -22,6 +22,8 @@ PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "3_Attention_heads
 ANIMAL = "The animal didn't cross the street because it was too tired."
 XSS = '<img src=x onerror="window.__xss=1"> </script><img src=x onerror=window.__xss=1> it'
 CHOICE = "heads.choice:widget"
+SCORES = "Scores in every category, and how they are measured"
+SCORES_OPEN = "heads.scores_open"
 
 
 def _run(**query: str) -> AppTest:
@@ -76,6 +78,21 @@ def test_page_shows_the_chosen_head_with_its_evidence():
     assert any(m.value.startswith("**Evidence**") for m in app.markdown)
     tables = [t.value for t in app.table]
     assert any(t.index.name == "pronoun" and "it" in set(t.index) for t in tables), "where 'it' attends"
+
+
+def test_the_score_tables_are_built_only_while_their_expander_is_open():
+    """``ui.expanders.lazy_expander``: a closed expander sends nothing, so a head change does not redraw its grids."""
+    app = _run(sentence=ANIMAL, layer="4", head="8")
+    assert SCORES in [e.label for e in app.expander] and not app.dataframe
+    app.session_state[SCORES_OPEN] = True  # what the browser sends when the expander is opened
+    app.run()
+    assert len(app.dataframe) == 2 and "points above chance" in app.dataframe[0].value.columns
+    click_tile(app, 2, 5)
+    assert_head(app, 2, 5)
+    assert len(app.dataframe) == 2, "it stays open through a head change"
+    app.session_state[SCORES_OPEN] = False
+    app.run()
+    assert not app.dataframe
 
 
 def test_a_tile_click_chooses_its_head_and_the_url_follows():

@@ -135,7 +135,11 @@ def test_the_measures_chart_follows_the_maps_once_per_session():
     assert len(app.get("plotly_chart")) == 1 and slot is not None and not app.dataframe, "the maps only, and the box"
     send_trigger(app, slot, "drawn", True)
     assert_fine(app)
-    assert len(app.get("plotly_chart")) == 2 and app.dataframe, "the measures chart and its table"
+    assert len(app.get("plotly_chart")) == 2, "the measures chart"
+    assert not app.dataframe, "its table is built only when its expander is opened (ui.expanders)"
+    app.session_state["wic.numbers_open"] = True
+    app.run()
+    assert app.dataframe and len(app.dataframe[0].value) > 4, "every encoder's layers"
     assert find_component(app, "wic_measures.slot") is None
     app.select_slider(key=widget("wic", "layer")).set_value(0.5).run()
     go(app, "decay")

@@ -461,8 +461,11 @@ def test_bank_preset_in_the_browser(app_server, browser):
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length == 2", timeout=60_000)
     wait_until_idle(page)
     assert page.locator(".chart-slot").count() == 0
-    assert page.locator('[data-testid="stExpander"]').filter(has_text="The numbers").locator(
-        '[data-testid="stDataFrame"]').count() == 1
+    numbers = page.locator('[data-testid="stExpander"]').filter(has_text="The numbers")
+    assert numbers.locator('[data-testid="stDataFrame"]').count() == 0, "built only once opened (ui.expanders)"
+    numbers.locator("summary").click()
+    numbers.locator('[data-testid="stDataFrame"]').wait_for(timeout=60_000)
+    wait_until_idle(page)
     assert exceptions_on(page) == []
     screenshot(page, "word_in_context_bank")
     assert visit.external_requests() == []

@@ -16,6 +16,7 @@ from engine.heads.behaviour import (
 )
 from engine.heads.labels import BARS, HeadLabel
 from ui.common import escape_markdown
+from ui.expanders import lazy_expander
 from ui.heads.names import LABEL_NAMES, label_help, label_name, relation_name
 from ui.heads.presets import Candidates, preset_of
 from ui.heads.state import STATE
@@ -37,8 +38,9 @@ def chosen_head(view: HeadsView) -> None:
         _pronoun_test(chosen, preset.candidates, split, view.encoded.words,
                       view.encoded.attentions[layer - 1, head - 1, found[0]])
     st.markdown(f"**Evidence** (measured on gold data). {escape_markdown(chosen.evidence)}")
-    with st.expander("Scores in every category, and how they are measured"):
-        _scores(view, chosen)
+    if scores := lazy_expander("Scores in every category, and how they are measured", key="heads.scores_open"):
+        with scores:
+            _scores(view, chosen)
     behaviour = describe_head(view.encoded, layer - 1, head - 1, chosen.label)
     st.markdown(f"**In your sentence.** {escape_markdown(behaviour.summary)}"
                 + (" *(Word level, whatever the units above.)*" if view.pieces else ""))

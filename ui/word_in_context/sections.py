@@ -16,9 +16,10 @@ from engine.encoders.base import layer_title, relative_depths
 from engine.word_in_context.measures import nearest_neighbours
 from engine.word_in_context.occurrences import Contexts, FoundOccurrences, word_spans
 from engine.word_in_context.presets import Preset
-from ui.chart_slot import first_chart_drawn, show_after_first_chart
+from ui.chart_slot import show_after_first_chart
 from ui.charts import kept_figures, show_chart
 from ui.common import ENCODER_TITLES, escape_markdown
+from ui.expanders import lazy_expander
 from ui.presenter import big_caption, presenting
 from ui.word_in_context.data import (
     cached_measures,
@@ -288,20 +289,20 @@ def render_measures(view: ContextView) -> None:
         "word form, which is all that keeps its line from 1 − anisotropy. The layer chosen with the slider is the "
         "one in the maps above, its share told apart in their titles."
     )
-    with st.expander("The numbers"):
-        if not first_chart_drawn():  # sent with the chart above (its table module too would hold the maps back)
-            return
-        table = [{"encoder": ENCODER_TITLES[name], "layer": row["layer"], "relative depth": round(row["depth"], 2),
-                  "senses told apart": row["accuracy"], "likeness beyond unrelated words": row["adjusted"]}
-                 for name, rows in series.items() for row in rows]
-        st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", column_config={
-            "senses told apart": st.column_config.NumberColumn(
-                format="percent", help="Leave-one-out nearest-sense-centroid accuracy"),
-            "likeness beyond unrelated words": st.column_config.NumberColumn(
-                format="%.3f", help="Self-similarity minus anisotropy (Ethayarajh 2019)"),
-        })
-        if baseline is not None:
-            st.caption(f"Majority baseline: {baseline:.1%} of the labelled occurrences share the most common sense.")
+    numbers = lazy_expander("The numbers", key="wic.numbers_open")
+    if numbers is None:
+        return
+    table = [{"encoder": ENCODER_TITLES[name], "layer": row["layer"], "relative depth": round(row["depth"], 2),
+              "senses told apart": row["accuracy"], "likeness beyond unrelated words": row["adjusted"]}
+             for name, rows in series.items() for row in rows]
+    numbers.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", column_config={
+        "senses told apart": st.column_config.NumberColumn(
+            format="percent", help="Leave-one-out nearest-sense-centroid accuracy"),
+        "likeness beyond unrelated words": st.column_config.NumberColumn(
+            format="%.3f", help="Self-similarity minus anisotropy (Ethayarajh 2019)"),
+    })
+    if baseline is not None:
+        numbers.caption(f"Majority baseline: {baseline:.1%} of the labelled occurrences share the most common sense.")
 
 
 def render_neighbours(view: ContextView) -> None:
