@@ -9,9 +9,12 @@ from __future__ import annotations
 import html
 import json
 import re
+from functools import partial
+from unittest.mock import patch
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
+from streamlit.testing.v1 import AppTest, local_script_runner
 
 from engine.word_in_context.presets import load_presets
 from tests.browser import ROOT
@@ -279,3 +282,30 @@ def test_a_corpus_search_links_by_word_and_count():
     edited = app.text_area(key=widget("wic", "sentences")).value + "\nMy own guitar line."
     app.text_area(key=widget("wic", "sentences")).set_value(edited).run()
     assert "search" not in app.query_params and app.query_params["sentences"] == edited.strip()
+
+
+def rerun_fragment(app: AppTest, name: str) -> AppTest:
+    """What the browser sends when a fragment asks for a rerun (a component's trigger, ``run_every``): a rerun of
+    only the fragment function ``name`` as the last full run registered it. (AppTest's own reruns are full runs.)"""
+    fragments = app._fragment_storage._fragments  # AppTest has no public handle on its fragments
+    [fragment_id] = [key for key, fragment in fragments.items()
+                     if any(getattr(cell.cell_contents, "__name__", None) == name for cell in fragment.__closure__)]
+    with patch.object(local_script_runner, "RerunData",
+                      partial(RerunData, fragment_id_queue=[fragment_id], is_fragment_scoped_rerun=True)):
+        return app.run()
+
+
+def test_a_view_rerun_after_a_word_that_is_not_found_is_ignored():
+    """The maps' first paint (or the poll) asks the view's fragment to rerun just as a full run for a new word stops
+    before the view: that rerun used to write into the top row's boxes and put an error on the page (load test)."""
+    app = start("wic", word="bank")
+    app.text_input(key=widget("wic", "word")).set_value("guitar").run()  # the page stops before the view
+    assert any("does not occur" in w.value for w in app.warning)
+    rerun_fragment(app, "render_view")
+    assert_fine(app)
+    assert not app.get("plotly_chart") and not app.select_slider, "the old view is not drawn again"
+    app.run()  # AppTest keeps only the last run's elements: the page again
+    app.text_input(key=widget("wic", "word")).set_value("bank").run()
+    rerun_fragment(app, "render_view")  # the view the last full run drew reruns as before
+    assert_fine(app)
+    assert app.get("plotly_chart") and app.select_slider(key=widget("wic", "layer"))
