@@ -19,7 +19,7 @@ from engine.word_in_context.presets import load_presets
 from ui.common import escape_markdown, get_encoder
 from ui.warmup import encoder_status
 from ui.word_in_context.data import stored_layer_names
-from ui.word_in_context.sections import forget_view, new_view_run, render_view
+from ui.word_in_context.sections import forget_view, show_view
 from ui.word_in_context.state import (
     CUSTOM,
     MAX_TEXT,
@@ -94,5 +94,5 @@ for name in ENCODER_NAMES:
         ready[name] = stored or get_encoder(name)[0].layer_names
 loading = [name for name in ENCODER_NAMES if status[name][0] == "loading" and name not in ready]
 unavailable = {name: detail for name, (kind, detail) in status.items() if kind == "unavailable"}
-render_view(found, contexts, sentence_sources(found.lines, presets), ready, loading, unavailable,
-            (depth_box, dims_box), presets, new_view_run())
+show_view(found, contexts, sentence_sources(found.lines, presets), ready, loading, unavailable,
+          (depth_box, dims_box), presets)

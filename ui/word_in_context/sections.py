@@ -4,7 +4,6 @@ Each ``render_*`` function draws one section from a ``ContextView``, the page's 
 """
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,36 +83,36 @@ def depth_name(depth: float) -> str:
     return DEPTH_NAMES.get(round(depth, 3), f"{depth:.0%} up")
 
 
-VIEW_RUN = "wic.view_run"  # session state: the full run that drew the view, None while none has
+VIEW_DRAWN = "wic.view_drawn"  # session state: whether the page's last full run drew the view
 
 
 def forget_view() -> None:
-    """Called at the top of every full run of the page: no view is drawn until ``render_view`` is called.
+    """Called at the top of every full run of the page: no view is drawn until ``show_view`` is called.
 
     The view's fragment can be asked to rerun (its chart's first paint, the poll below, a widget) just as a full run
     starts that stops before the view (a word not found): that rerun would write into the top row's boxes, which
     that full run left to others, and Streamlit raises an error on the page. ``render_view`` ignores such a rerun.
     """
-    st.session_state[VIEW_RUN] = None
+    st.session_state[VIEW_DRAWN] = False
 
 
-def new_view_run() -> str:
-    """The token of this full run's view, for ``render_view``."""
-    st.session_state[VIEW_RUN] = uuid.uuid4().hex
-    return st.session_state[VIEW_RUN]
+def show_view(*args: Any) -> None:
+    """``render_view(*args)`` in this full run (a rerun of its fragment then redraws it with these arguments)."""
+    st.session_state[VIEW_DRAWN] = True
+    render_view(*args)
 
 
 @st.fragment
 def render_view(found: FoundOccurrences, contexts: Contexts, sources: list[str], ready: dict[str, list[str]],
                 loading: list[str], unavailable: dict[str, str], controls: tuple[Any, Any],
-                presets: dict[str, Preset], run: str) -> None:
+                presets: dict[str, Preset]) -> None:
     """The layer slider and 3-D switch (drawn in ``controls``, two boxes of the page's top row) and every section
-    below the inputs; ``run`` is ``new_view_run()`` of the full run that draws it.
+    below the inputs; called through ``show_view``.
 
     A fragment: moving the slider, switching to 3-D or clicking a point reruns only this, so the browser redraws
     the maps and measures but not the inputs, the sidebar or the text around them.
     """
-    if st.session_state.get(VIEW_RUN) != run:
+    if not st.session_state.get(VIEW_DRAWN):
         return  # a rerun of a view the last full run did not draw (see ``forget_view``): nothing to redraw
     depth_box, dims_box = controls
     depths = depth_options(ready)
