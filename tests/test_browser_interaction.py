@@ -123,6 +123,36 @@ def test_select_boxes_show_the_new_label_when_only_their_labels_change(visit):
         assert query(page)["layer"] == "glove" and shown_choice(page, "Layer") == title
 
 
+
+def slider_value(page, label: str) -> str:
+    """The value a (select) slider shows on its thumb."""
+    return widget_box(page, "stSlider", label).locator('[data-testid="stSliderThumbValue"]').inner_text()
+
+
+def test_view_controls_show_their_values_after_a_word_that_is_not_found(visit):
+    """Word in context: a word that does not occur stops the page before the layer slider and the 3-D switch; with
+    the next word found they come back showing the chosen layer and 3-D, as the maps and the address bar do. The
+    browser drew them at their first option while the server kept the choice (``PageState.widget``)."""
+    page = visit.page
+    thumb = widget_box(page, "stSlider", "Layer").locator('input[type="range"]')
+    thumb.focus()
+    thumb.press("ArrowLeft")
+    settled(page, "moving the layer down")
+    page.get_by_text("3-D", exact=True).click()
+    settled(page, "switching to 3-D")
+    for word, found in (("interest", True), ("guitar", False), ("cell", True), ("guitar", False), ("bank", True)):
+        box = page.get_by_label("Target word")
+        box.fill(word)
+        box.press("Enter")
+        settled(page, f"typing '{word}'")
+        assert query(page)["layer"] == "0.833" and query(page)["dims"] == "3", f"after '{word}'"
+        if found:
+            assert slider_value(page, "Layer") == "⅚ up", f"after '{word}'"
+            assert page.get_by_role("switch", name="3-D").is_checked(), f"after '{word}'"
+        else:
+            assert page.get_by_text("does not occur").count() == 1
+
+
 # The brightness (r + g + b) of the grid's canvas in the middle of a tile's top edge, where its frame is drawn: the
 # chosen head's frame is black, every other frame its label's colour (200 or more).
 FRAME_BRIGHTNESS = """button => {

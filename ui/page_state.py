@@ -16,6 +16,9 @@ Why it is built this way:
   stopped early). So each value lives under a plain key (``"decay.sentence"``) that nothing deletes, and the widget has
   its own key (``"decay.sentence:widget"``) that ``widget`` fills from the value whenever it is missing or differs
   (the page changed the value itself: a preset, a reset). Its ``on_change`` copies the user's change back.
+* A widget that the previous run did not draw (the page stopped early: a word not found) is filled again even when
+  Streamlit kept its key: Streamlit sends a widget's value to the browser only when the key was set in this run, and
+  a widget the browser draws anew otherwise shows its first option while the server holds the kept value.
 * A widget whose ``value=``/``index=``/``default=`` changes between runs is reset by Streamlit, so widgets get none:
   session state alone drives them.
 * The URL is read only on the page's first run in a session, or when the address holds values for this page that
@@ -36,6 +39,8 @@ from ui import presenter
 
 _RESTORED = "restored"
 _WRITTEN = "written"
+_DRAWN = "page_state.drawn"  # widget keys drawn since this full run started (its fragment reruns included)
+_DRAWN_BEFORE = "page_state.drawn_before"  # widget keys drawn in the full run before it (and its fragment reruns)
 
 
 @dataclass(frozen=True)
@@ -82,8 +87,11 @@ class PageState:
         st.session_state[self.key(name)] = value
 
     def restore(self) -> "PageState":
-        """Fill the state from the URL when this session has not seen this page's link yet; else keep it."""
+        """Fill the state from the URL when this session has not seen this page's link yet; else keep it.
+
+        Called once at the top of every full run of the page, before its widgets: a new run starts here."""
         session = st.session_state
+        session[_DRAWN_BEFORE], session[_DRAWN] = session.get(_DRAWN, set()), set()
         asked = self._query()
         restored = session.get(self.key(_RESTORED), False)
         if restored and (not asked or asked == session.get(self.key(_WRITTEN))):
@@ -124,7 +132,10 @@ class PageState:
         if labels is not None:
             shown, labels = self.key(f"{name}:labels"), list(labels)
             relabelled, session[shown] = session.get(shown) != labels, labels
-        if key not in session or relabelled or not _same(session[key], self[name]):
+        drawn = session.setdefault(_DRAWN, set())
+        redrawn = key in drawn or key in session.get(_DRAWN_BEFORE, ())
+        drawn.add(key)
+        if not redrawn or key not in session or relabelled or not _same(session[key], self[name]):
             session[key] = self[name]
         if in_form:
             return {"key": key}
