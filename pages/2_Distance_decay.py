@@ -18,6 +18,7 @@ from ui.decay.corpus import corpus_view
 from ui.decay.sentence import sentence_view
 from ui.decay.state import STATE
 
+STATE.restore()
 STATE.reset_button()
 st.markdown(
     "How much does each word shape the vector of every other word, and does that fade with distance? "
@@ -30,6 +31,5 @@ for missing in (name for name in ENCODER_NAMES if name not in available):
 if not available:
     st.error("No encoder could be loaded; the sidebar says why.")
     st.stop()
-STATE.restore()
 sentence_view(available)
 corpus_view(available)

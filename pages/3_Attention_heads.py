@@ -16,6 +16,7 @@ from ui.heads.sections import grid, head_controls, sentence_input, token_view
 from ui.heads.state import STATE
 from ui.heads.view import HeadsView
 
+state = STATE.restore()
 STATE.reset_button()
 st.markdown(
     "BERT reads a sentence with **attention heads**: in every layer, each head lets every word look at every other "
@@ -29,7 +30,6 @@ if encoder is None:
     st.error(f"The BERT encoder is unavailable, so there are no attention heads to show. {reason}")
     st.stop()
 report = report_of(encoder)
-state = STATE.restore()
 
 
 @st.fragment

@@ -147,7 +147,7 @@ def test_view_controls_show_their_values_after_a_word_that_is_not_found(visit):
         settled(page, f"typing '{word}'")
         assert query(page)["layer"] == "0.833" and query(page)["dims"] == "3", f"after '{word}'"
         if found:
-            assert slider_value(page, "Layer") == "⅚ up", f"after '{word}'"
+            assert slider_value(page, "Layer") == "5/6 up", f"after '{word}'"
             assert page.get_by_role("switch", name="3-D").is_checked(), f"after '{word}'"
         else:
             assert page.get_by_text("does not occur").count() == 1

@@ -89,7 +89,8 @@ class PageState:
     def restore(self) -> "PageState":
         """Fill the state from the URL when this session has not seen this page's link yet; else keep it.
 
-        Called once at the top of every full run of the page, before its widgets: a new run starts here."""
+        Called once at the top of every full run of the page, before its widgets and anything that may stop the
+        page: a new run starts here."""
         session = st.session_state
         session[_DRAWN_BEFORE], session[_DRAWN] = session.get(_DRAWN, set()), set()
         asked = self._query()

@@ -74,12 +74,13 @@ def depth_options(ready: dict[str, list[str]]) -> list[float]:
     return sorted(set(DEFAULT_DEPTHS) | layer_depths)
 
 
-DEPTH_NAMES = {0.0: "input", 0.167: "⅙ up", 0.333: "⅓ up", 0.5: "halfway", 0.667: "⅔ up", 0.833: "⅚ up",
+# Plain digits: the slider's font has no ⅙ or ⅚, which Chromium drew as "% up".
+DEPTH_NAMES = {0.0: "input", 0.167: "1/6 up", 0.333: "1/3 up", 0.5: "halfway", 0.667: "2/3 up", 0.833: "5/6 up",
                1.0: "top"}
 
 
 def depth_name(depth: float) -> str:
-    """The layer slider's plain words for a relative depth ("input", "⅓ up", "top")."""
+    """The layer slider's plain words for a relative depth ("input", "1/3 up", "top")."""
     return DEPTH_NAMES.get(round(depth, 3), f"{depth:.0%} up")
 
 
