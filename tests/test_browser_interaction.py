@@ -123,7 +123,6 @@ def test_select_boxes_show_the_new_label_when_only_their_labels_change(visit):
         assert query(page)["layer"] == "glove" and shown_choice(page, "Layer") == title
 
 
-
 def slider_value(page, label: str) -> str:
     """The value a (select) slider shows on its thumb."""
     return widget_box(page, "stSlider", label).locator('[data-testid="stSliderThumbValue"]').inner_text()
