@@ -89,7 +89,7 @@ def test_distance_decay_page_in_a_browser(app_server, browser):
     visit.page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=240_000)
     page = visit.page
     assert page.get_by_text("Distance decay").first.is_visible()
-    assert page.locator(".js-plotly-plot").count() >= 2, "the heatmap and the row's bars are drawn"
+    assert page.locator(".js-plotly-plot").count() >= 2, "the sentence's heatmap and bars, and the corpus chart"
     assert exceptions_on(page) == []
     screenshot(page, "distance_decay")
     assert visit.external_requests() == []

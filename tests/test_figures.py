@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 from tests.test_interaction import PAGES, start, widget
 from tests.test_interaction import go as switch
 from ui.charts import _style
-from ui.decay.figures import influence_heatmap, row_bars
+from ui.decay.figures import influence_heatmap, sentence_figure
 from ui.heads.grid import grid_figure, grid_parts, head_heatmap
 from ui.plain_figures import subplot_grid
 from ui.word_in_context.figures import Panel, Points, measures_figure, projection_figure
@@ -47,7 +47,7 @@ def _grid() -> go.Figure:
 
 BUILDERS = {
     "decay heatmap": lambda: influence_heatmap(np.random.default_rng(2).random((5, 5)), WORDS, 1),
-    "decay row": lambda: row_bars(np.linspace(0, 1, 5), WORDS, 1),
+    "decay sentence": lambda: sentence_figure(np.random.default_rng(2).random((5, 5)), WORDS, 1),
     "maps 2-D": lambda: _projection(2),
     "maps 3-D": lambda: _projection(3),
     "measures": lambda: _measures(0.5),

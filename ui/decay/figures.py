@@ -1,4 +1,4 @@
-"""Plotly figures of the distance-decay page: one sentence's influence heatmap, one word's row, corpus curves.
+"""Plotly figures of the distance-decay page: one sentence's influence heatmap with one word's row, corpus curves.
 
 Every word shown comes from the user, so tick labels and hover text are HTML-escaped (Plotly renders a few tags).
 """
@@ -17,13 +17,47 @@ def word_labels(words: list[str]) -> list[str]:
     return [f"{i + 1} · {plotly_text(word)}" for i, word in enumerate(words)]
 
 
+HEATMAP_BACKGROUND = "#c8c8c8"  # shows through the left-out diagonal
+BARS_ROWS = 12  # the bars' plot is as tall as this many heatmap rows (its axis title fits beside it in any mode)
+GAP_ROWS = 4.5  # between the heatmap and the bars: the colour bar and its title
+LABELS = 260  # px: room for the heatmap's tick labels above it and the bars' below them
+
+
 def influence_heatmap(matrix: np.ndarray, words: list[str], chosen: int, row_height: int = 26) -> go.Figure:
     """Rows: whose vector (word i); columns: whose input (word j); colour: share of row i's strongest context word.
 
-    The diagonal is NaN (left out) and shows the grey background; the chosen row is framed in red. Each row gets
+    The diagonal is NaN (left out) and shows a grey background; the chosen row is framed in red. Each row gets
     ``row_height`` px (more when the text is larger) and the colour bar lies under the map, so the map keeps the
     width on a narrow screen.
     """
+    heatmap, layout = _heatmap(matrix, words, chosen)
+    layout["height"] = min(1000, LABELS + row_height * len(words))
+    heatmap["colorbar"].update({"y": -0.03, "yanchor": "top"})
+    return unvalidated([heatmap], layout)
+
+
+def sentence_figure(matrix: np.ndarray, words: list[str], chosen: int, row_height: int = 26) -> go.Figure:
+    """The heatmap with the chosen word's row under it as bars over signed offset, in one figure.
+
+    A new sentence or encoder changes both, and Streamlit's front end draws every changed chart afresh: one chart
+    for the two answers sooner than two charts did.
+    """
+    heatmap, layout = _heatmap(matrix, words, chosen)
+    bars, bars_layout = _row_bars(matrix[chosen], words, chosen)
+    bars_plot, gap = BARS_ROWS * row_height, GAP_ROWS * row_height
+    plot = min(1000 - LABELS, row_height * len(words)) + gap + bars_plot
+    below = (bars_plot + gap) / plot  # the heatmap's lower edge, as a share of the plot area's height
+    layout["height"] = plot + LABELS
+    layout["yaxis"]["domain"] = [below, 1]
+    layout["xaxis2"] = {**bars_layout["xaxis"], "anchor": "y2"}
+    layout["yaxis2"] = {**bars_layout["yaxis"], "anchor": "x2", "domain": [0, bars_plot / plot]}
+    layout["showlegend"] = False
+    heatmap["colorbar"].update({"y": below - 12 / plot, "yanchor": "top"})
+    return unvalidated([heatmap, {**bars, "xaxis": "x2", "yaxis": "y2"}], layout)
+
+
+def _heatmap(matrix: np.ndarray, words: list[str], chosen: int) -> tuple[dict, dict]:
+    """The heatmap's trace and layout (on the first axes; its height and colour bar's place left to the caller)."""
     labels = word_labels(words)
     escaped = [plotly_text(word) for word in words]
     hover = [[f"“{escaped[i]}” (word {i + 1}) ← “{escaped[j]}” (word {j + 1}), "
@@ -33,21 +67,26 @@ def influence_heatmap(matrix: np.ndarray, words: list[str], chosen: int, row_hei
     heatmap = {
         "type": "heatmap", "z": matrix, "x": labels, "y": labels, "zmin": 0, "zmax": 1, "colorscale": BLUES,
         "text": hover, "hovertemplate": "%{text}<extra></extra>",
-        "colorbar": {"orientation": "h", "y": -0.03, "yanchor": "top", "thickness": 14,
+        "colorbar": {"orientation": "h", "thickness": 14,
                      "title": {"text": "influence (strongest other word = 1)", "side": "top"}},
     }
-    return unvalidated([heatmap], {
-        "height": min(1000, 260 + row_height * len(words)), "margin": {"t": 10, "l": 10, "r": 10, "b": 10},
-        "plot_bgcolor": "#c8c8c8",  # shows through the left-out diagonal
+    layout = {
+        "margin": {"t": 10, "l": 10, "r": 10, "b": 10},
         "xaxis": {"title": {"text": "the word changed (j)"}, "side": "top", "tickangle": -60, "showgrid": False},
         "yaxis": {"title": {"text": "the word measured (i)"}, "autorange": "reversed", "showgrid": False},
-        "shapes": [{"type": "rect", "x0": -0.5, "x1": len(words) - 0.5, "y0": chosen - 0.5, "y1": chosen + 0.5,
-                    "line": {"color": "#d62728", "width": 3}}],
-    })
+        "shapes": [
+            {"type": "rect", "xref": "x domain", "yref": "y domain", "x0": 0, "x1": 1, "y0": 0, "y1": 1,
+             "fillcolor": HEATMAP_BACKGROUND, "line": {"width": 0}, "layer": "below"},
+            {"type": "rect", "x0": -0.5, "x1": len(words) - 0.5, "y0": chosen - 0.5, "y1": chosen + 0.5,
+             "line": {"color": "#d62728", "width": 3}},
+        ],
+    }
+    return heatmap, layout
 
 
-def row_bars(row: np.ndarray, words: list[str], chosen: int) -> go.Figure:
-    """Word ``chosen``'s row as bars over signed offset (negative: words to its left), each bar named by its word."""
+def _row_bars(row: np.ndarray, words: list[str], chosen: int) -> tuple[dict, dict]:
+    """Word ``chosen``'s row as bars over signed offset (negative: words to its left), each bar named by its word:
+    the trace and its axes."""
     offsets = np.arange(len(words)) - chosen
     escaped = [plotly_text(word) for word in words]
     ticks = [f"{word} {d:+d}" if d else f"<b>{word}</b>" for word, d in zip(escaped, offsets)]
@@ -56,12 +95,11 @@ def row_bars(row: np.ndarray, words: list[str], chosen: int) -> go.Figure:
         "marker": {"color": ["#1f77b4" if d < 0 else "#ff7f0e" for d in offsets]}, "customdata": escaped,
         "hovertemplate": "offset %{x:+d}: “%{customdata}” %{y:.2f}<extra></extra>",
     }
-    return unvalidated([bars], {
-        "height": 420, "margin": {"t": 30, "l": 10, "r": 10, "b": 10}, "showlegend": False,
+    return bars, {
         "xaxis": {"title": {"text": f"words before “{escaped[chosen]}” (blue) and after it (orange)"},
                   "tickvals": offsets, "ticktext": ticks, "tickangle": -60},
         "yaxis": {"title": {"text": "influence (strongest other word = 1)"}, "range": [0, 1.05]},
-    })
+    }
 
 
 def corpus_chart(curves: list[tuple[str, str, pd.DataFrame]], log_scale: bool) -> go.Figure:

@@ -19,7 +19,7 @@ from engine.encoders.base import layer_title
 from engine.tokenize import tokenize
 from ui.charts import kept_figures, show_chart
 from ui.common import ENCODER_TITLES, escape_markdown, get_encoder
-from ui.decay.figures import influence_heatmap, row_bars
+from ui.decay.figures import sentence_figure
 from ui.decay.state import (
     MAX_CHARS,
     PRESETS,
@@ -176,8 +176,7 @@ def _draw(choice: Choice, method: str, words: list[str], matrix: np.ndarray, wor
     """The chosen word's headline, the heatmap and its row as bars, one under the other at full width (side by side
     they shrank the heatmap to a sliver on a 1024 px screen), and what the numbers mean."""
     big_caption(headline(words, matrix[word], word))
-    show_chart(kept_figures(influence_heatmap)(matrix, words, word, row_height=34 if presenting() else 26))
-    show_chart(kept_figures(row_bars)(matrix[word], words, word))
+    show_chart(kept_figures(sentence_figure)(matrix, words, word, row_height=34 if presenting() else 26))
     st.markdown(
         f"**“{escape_markdown(words[word])}”** (word {word + 1}): each bar is "
         f"{measure_text(method, choice.encoder)}. "
