@@ -39,8 +39,8 @@ def influence_heatmap(matrix: np.ndarray, words: list[str], chosen: int, row_hei
 def sentence_figure(matrix: np.ndarray, words: list[str], chosen: int, row_height: int = 26) -> go.Figure:
     """The heatmap with the chosen word's row under it as bars over signed offset, in one figure.
 
-    A new sentence or encoder changes both, and Streamlit's front end draws every changed chart afresh: one chart
-    for the two answers sooner than two charts did.
+    A new sentence or encoder changes both, and Streamlit's front end draws every changed chart afresh: one changed
+    chart is drawn sooner than two.
     """
     heatmap, layout = _heatmap(matrix, words, chosen)
     bars, bars_layout = _row_bars(matrix[chosen], words, chosen)
