@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import time
 
+from tests import browser
+
 RECORDER = """(() => {
   window.__benchEvents = [];
   const note = kind => window.__benchEvents.push([performance.now(), kind]);
@@ -97,10 +99,9 @@ def widget(page, testid: str, label: str, timeout: float = 30.0):
 
 
 def step_slider(page, label: str, key: str) -> None:
-    """Move a (select) slider one step with the keyboard (``ArrowLeft`` / ``ArrowRight``)."""
-    thumb = widget(page, "stSlider", label).locator('input[type="range"]')
-    thumb.focus()
-    thumb.press(key)
+    """``tests.browser.step_slider`` once the slider is drawn (``WidgetMissing`` if it is not)."""
+    widget(page, "stSlider", label)
+    browser.step_slider(page, label, key)
 
 
 def click_radio(page, label: str, option: str) -> None:

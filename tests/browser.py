@@ -157,6 +157,13 @@ def choose(page, label: str, option: str) -> None:
     page.locator('[role="option"]').filter(has_text=option).first.click()
 
 
+def step_slider(page, label: str, key: str) -> None:
+    """Move the (select) slider labelled ``label`` one step with the keyboard (``ArrowLeft`` / ``ArrowRight``)."""
+    thumb = widget_box(page, "stSlider", label).locator('input[type="range"]')
+    thumb.focus()
+    thumb.press(key)
+
+
 def pick(page, label: str, option: str) -> None:
     """Click ``option`` of the radio group labelled ``label``."""
     widget_box(page, "stRadio", label).locator("label").filter(has_text=option).first.click()

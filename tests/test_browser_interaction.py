@@ -17,6 +17,7 @@ from tests.browser import (
     pick,
     query,
     screenshot,
+    step_slider,
     wait_until_idle,
     widget_box,
 )
@@ -133,9 +134,7 @@ def test_view_controls_show_their_values_after_a_word_that_is_not_found(visit):
     the next word found they come back showing the chosen layer and 3-D, as the maps and the address bar do. The
     browser drew them at their first option while the server kept the choice (``PageState.widget``)."""
     page = visit.page
-    thumb = widget_box(page, "stSlider", "Layer").locator('input[type="range"]')
-    thumb.focus()
-    thumb.press("ArrowLeft")
+    step_slider(page, "Layer", "ArrowLeft")
     settled(page, "moving the layer down")
     page.get_by_text("3-D", exact=True).click()
     settled(page, "switching to 3-D")
