@@ -14,7 +14,7 @@ import streamlit as st
 import engine
 from engine import EncoderUnavailable
 from engine.encoders.registry import LOAD_ORDER, load_status
-from ui.serving import freeze_long_lived, release_memory
+from ui.serving import freeze_long_lived
 
 FIRST_RUN_GRACE = 3.0  # seconds
 
@@ -49,7 +49,6 @@ class Warmup:
         except ProbeDataMissing:
             pass  # the heads page then shows no gold arcs, as it would anyway
         freeze_long_lived()  # the models stay: Streamlit's collection after every run no longer scans them
-        release_memory()  # what loading them left free in the heap
 
 
 @st.cache_resource(show_spinner=False)

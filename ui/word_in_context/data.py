@@ -39,7 +39,7 @@ from engine.word_in_context.projection import (
     project,
 )
 from ui.common import ENCODER_TITLES, get_encoder
-from ui.serving import release_memory
+from ui.serving import compact_allocations
 from ui.word_in_context.figures import Panel
 
 Progress = Callable[[float, str], None]  # (share done, what is being done)
@@ -91,8 +91,9 @@ def _encoding(encoder: str, key: str, _contexts: Contexts) -> Encoding:
         targets, measures = np.asarray(stored.targets), stored.measures
     else:
         model, _ = get_encoder(encoder)
-        vectors = context_vectors(model, [list(words) for words in _contexts.sentences], _contexts.occurrences())
-        targets, measures = vectors.targets, layer_measures(vectors, list(_contexts.labels))
+        with compact_allocations():
+            vectors = context_vectors(model, [list(words) for words in _contexts.sentences], _contexts.occurrences())
+            targets, measures = vectors.targets, layer_measures(vectors, list(_contexts.labels))
     targets.flags.writeable = False
     return Encoding(targets, measures)
 
@@ -228,7 +229,6 @@ def first_maps(layers: dict[str, int], contexts: Contexts, dims: int, progress: 
     finally:
         for job in jobs:  # a rerun need not wait: the job running goes on and fills the cache, the rest are dropped
             job.cancel()
-        release_memory()
 
 
 def fill_in(layers: dict[str, int], contexts: Contexts, dims: int, progress: Progress) -> None:
@@ -253,8 +253,6 @@ def fill_in(layers: dict[str, int], contexts: Contexts, dims: int, progress: Pro
                                    f"{time.monotonic() - started:.0f} s)…")
         _mapped_layer(name, layer, contexts, dims)
     _filled_in().update((name, contexts.key, dims) for name in complete)
-    if todo:
-        release_memory()
 
 
 def map_panel(encoder: str, layer_names: list[str], layer: int, contexts: Contexts, forms: int,
