@@ -29,13 +29,18 @@ def widget(prefix: str, name: str) -> str:
     return f"{prefix}.{name}:widget"
 
 
-def start(page: str = "home", **query: str) -> AppTest:
+def start(page: str = "home", drawn: bool = True, **query: str) -> AppTest:
+    """A session on ``page``; with ``drawn``, as a browser leaves it once its first chart is drawn (``ui.chart_slot``:
+    the boxes that wait for it are filled in)."""
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240)
     for key, value in query.items():
         app.query_params[key] = value
     app.run()
     if page != "home":
         go(app, page, keep_query=bool(query))
+    slots = [element for element in app.get("bidi_component") if element.proto.id.endswith(".slot")]
+    if drawn and slots:
+        send_trigger(app, slots[0], "drawn", True)
     assert_fine(app)
     return app
 
@@ -133,7 +138,7 @@ def test_every_word_in_context_widget_changes_three_times():
 def test_the_measures_chart_follows_the_maps_once_per_session():
     """``ui.chart_slot``: a fresh session gets the maps and, for the measures chart, a box that asks for it once the
     browser has drawn the maps; from then on, through layer changes and page switches, it comes with the maps."""
-    app = start("wic", word="bank")
+    app = start("wic", drawn=False, word="bank")
     slot = find_component(app, "wic_measures.slot")
     assert len(app.get("plotly_chart")) == 1 and slot is not None and not app.dataframe, "the maps only, and the box"
     send_trigger(app, slot, "drawn", True)

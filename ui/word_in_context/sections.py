@@ -16,7 +16,7 @@ from engine.encoders.base import layer_title, relative_depths
 from engine.word_in_context.measures import nearest_neighbours
 from engine.word_in_context.occurrences import Contexts, FoundOccurrences, word_spans
 from engine.word_in_context.presets import Preset
-from ui.chart_slot import show_after_first_chart
+from ui.chart_slot import first_chart_drawn, show_after_first_chart
 from ui.charts import kept_figures, show_chart
 from ui.common import ENCODER_TITLES, escape_markdown
 from ui.expanders import lazy_expander
@@ -127,8 +127,9 @@ def render_view(found: FoundOccurrences, contexts: Contexts, sources: list[str],
     view = ContextView(found, contexts, sources, ready, loading, unavailable, depth, 3 if STATE["dims"] else 2)
     render_maps(view)
     render_measures(view)
-    render_neighbours(view)
-    render_export(view)
+    if first_chart_drawn():  # below the measures chart's box: sent with it, once the maps are on the screen
+        render_neighbours(view)
+        render_export(view)
     render_refresh(view)
 
 
@@ -299,6 +300,8 @@ def render_measures(view: ContextView) -> None:
         baseline = next((m.centroid.baseline for m in measures if m.centroid), baseline)
     show_after_first_chart(kept_figures(measures_figure)(series, baseline), key="wic_measures",
                            config={"displaylogo": False})
+    if not first_chart_drawn():
+        return  # the rest comes with the chart
     if baseline is None:
         st.info("Sense separation needs at least two senses with two labelled occurrences each "
                 "(`label | sentence`, one per line).")
