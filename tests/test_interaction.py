@@ -92,6 +92,24 @@ def test_word_in_context_survives_a_trip_to_another_page():
     assert app.query_params["preset"] == "cell" and app.query_params["layer"] == "0.5"
 
 
+def _two_runs_of_pages() -> None:
+    import streamlit as st
+
+    from ui.navigation import pages
+
+    first, second = pages(), pages()
+    st.text(f"same pages: {[page.title for page in first] == [page.title for page in second]}")
+    st.text(f"new objects: {all(a is not b for a, b in zip(first, second))}")
+
+
+def test_every_run_gets_its_own_page_objects():
+    """``st.navigation`` marks on a page object that the run may call it: objects shared by every session raced when
+    two opened the same page at once ("This page cannot be called directly" in the load test)."""
+    app = AppTest.from_function(_two_runs_of_pages, default_timeout=60).run()
+    assert_fine(app)
+    assert [element.value for element in app.text] == ["same pages: True", "new objects: True"]
+
+
 def test_five_preset_changes_in_a_row_each_stick():
     app = start("wic")
     for word in ("cell", "plant", "spring", "light", "bank"):

@@ -8,7 +8,7 @@ import streamlit as st
 from engine import ENCODER_NAMES
 from engine.encoders.registry import ENCODER_TITLES
 from ui import presenter
-from ui.navigation import PAGES
+from ui.navigation import pages
 from ui.warmup import encoder_status
 
 _this_run = threading.local()  # per script run (one thread per session): the sidebar's status placeholder
@@ -17,7 +17,7 @@ _this_run = threading.local()  # per script run (one thread per session): the si
 def render_sidebar() -> None:
     """Links to every page, then every encoder's status (``refresh_encoder_status``)."""
     with st.sidebar:
-        for page in PAGES:
+        for page in pages():
             st.page_link(page)
     presenter.apply()
     with st.sidebar:
