@@ -52,7 +52,7 @@ ONEDNN_KERNELS = "64"
 def tune_for_serving() -> None:
     """The allocator, thread and kernel-cache settings, once per process (the allocator ones only where the C
     library is glibc)."""
-    if _mallopt(M_MMAP_THRESHOLD, HEAP_BLOCKS) and _mallopt(M_TRIM_THRESHOLD, HEAP_KEPT):
+    if _thresholds(HEAP_BLOCKS, HEAP_KEPT):
         threading.Thread(target=_release_memory_forever, name="malloc-trim", daemon=True).start()
     os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", ONEDNN_KERNELS)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -77,8 +77,7 @@ def compact_allocations() -> Iterator[None]:
     with _CompactWork.lock:
         _CompactWork.running += 1
         if _CompactWork.running == 1:
-            _mallopt(M_MMAP_THRESHOLD, COMPACT_BLOCKS)
-            _mallopt(M_TRIM_THRESHOLD, COMPACT_KEPT)
+            _thresholds(COMPACT_BLOCKS, COMPACT_KEPT)
             release_memory()
     try:
         yield
@@ -86,8 +85,7 @@ def compact_allocations() -> Iterator[None]:
         with _CompactWork.lock:
             _CompactWork.running -= 1
             if not _CompactWork.running:
-                _mallopt(M_MMAP_THRESHOLD, HEAP_BLOCKS)
-                _mallopt(M_TRIM_THRESHOLD, HEAP_KEPT)
+                _thresholds(HEAP_BLOCKS, HEAP_KEPT)
 
 
 @lru_cache(maxsize=1)
@@ -103,9 +101,12 @@ def _glibc() -> ctypes.CDLL | None:
     return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
 
 
-def _mallopt(parameter: int, value: int) -> bool:
+def _thresholds(mapped_from: int, kept_free: int) -> bool:
+    """Blocks of ``mapped_from`` bytes or more get their own mapping; up to ``kept_free`` bytes of free heap top stay
+    (glibc ``mallopt``). False where the C library is not glibc or refused."""
     libc = _glibc()
-    return libc is not None and libc.mallopt(parameter, value) == 1
+    return (libc is not None and libc.mallopt(M_MMAP_THRESHOLD, mapped_from) == 1
+            and libc.mallopt(M_TRIM_THRESHOLD, kept_free) == 1)
 
 
 def release_memory() -> bool:
