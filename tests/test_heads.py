@@ -6,6 +6,7 @@ snippets the sample skipped), so a label that only fitted its sample would fail 
 """
 from __future__ import annotations
 
+import base64
 import json
 import re
 
@@ -35,9 +36,12 @@ from engine.heads.rules import (
 )
 from engine.settings import EWT_DEV, EWT_TRAIN, GAP_DEVELOPMENT
 from ui.heads.bertviz import (
+    CHOSEN_HEAD_ID,
+    MAX_CELLS,
     STATIC,
     STATIC_URL,
     VENDOR_SCRIPTS,
+    chosen_head_marker,
     head_view_html,
     model_view_html,
     script_json,
@@ -242,13 +246,39 @@ def test_bertviz_html_is_offline_and_escapes_tokens(view):
     tokens = ["it", PAYLOAD, "<b>bold</b>"]
     attention = np.random.default_rng(0).random((2, 3, 3, 3))
     colours = [["#d62728"] * 3] * 2
-    html = head_view_html(attention, tokens, 1, [0]) if view == "head" else model_view_html(attention, tokens, colours)
+    html = head_view_html(attention, tokens, 1) if view == "head" else model_view_html(attention, tokens, colours)
     assert PAYLOAD not in html and "<b>bold</b>" not in html
     assert "\\u003c/script\\u003e\\u003cimg" in html
     assert "cdnjs" not in html and "cdn." not in html, "no library is fetched from a CDN"
     assert html.lower().count("</script") == 5, "only our own five scripts end: 3 libraries, the shim, the view"
     for name in VENDOR_SCRIPTS:  # from the app's own server, where static/ is served
         assert f'src="{STATIC_URL}/{name}"' in html and (STATIC / name).stat().st_size > 10_000
+
+
+def _view_params(html: str) -> tuple[dict, np.ndarray]:
+    """The parameters a head view's document gives bertviz's script, and the attention it unpacks into them."""
+    params, packed = re.search(r"const params = unpackAttention\((\{.*\}), (\{\"bytes\".*\})\); // HACK", html).groups()
+    packed = json.loads(packed)
+    levels = np.frombuffer(base64.b64decode(packed["bytes"]), dtype=np.uint8).reshape(packed["shape"])
+    return json.loads(params), levels / 255
+
+
+def test_head_view_document_is_the_same_for_every_head_and_holds_every_layer_that_fits():
+    tokens = ["the", "cat", "sat"]
+    attention = np.random.default_rng(1).random((6, 12, 3, 3))
+    html = head_view_html(attention, tokens, 2)
+    assert html == head_view_html(attention, tokens, 4), "the chosen head is not in the document: no reload"
+    params, values = _view_params(html)
+    assert params["include_layers"] == [1, 2, 3, 4, 5, 6] and np.abs(values - attention).max() <= 0.5 / 255
+    assert params["attention"][0]["left_text"] == tokens and params["attention"][0]["attn"] == []
+    assert params["chosen_head_id"] == CHOSEN_HEAD_ID and f'id="{CHOSEN_HEAD_ID}"' in chosen_head_marker(3, 7)
+    assert 'data-layer="3" data-head="7"' in chosen_head_marker(3, 7)
+    # Too many attention values for every layer: the chosen layer alone (a new document per layer, as before).
+    tokens = [f"w{i}" for i in range(80)]
+    attention = np.full((6, 12, 80, 80), 1 / 80)
+    assert attention.size > MAX_CELLS >= attention[0].size
+    params, values = _view_params(head_view_html(attention, tokens, 2))
+    assert params["include_layers"] == [3] and values.shape == (1, 12, 80, 80)
 
 
 def test_another_model_is_labelled_on_first_use_and_cached(bert, tmp_path, monkeypatch):

@@ -212,6 +212,28 @@ def test_page_in_browser_draws_bertviz_offline(app_server, browser):
     assert visit.external_requests() == []
 
 
+SHOWN_HEAD = """() => [document.querySelector('#bertviz-head #layer').value,
+  [...document.querySelectorAll('#bertviz-head #vis svg > g:last-child rect')]
+    .flatMap((box, i) => box.getAttribute('fill').startsWith('#') ? [i + 1] : [])]"""  # ticked heads: full colour
+
+
+def test_head_view_follows_the_chosen_head_without_a_new_document(app_server, browser):
+    visit = open_page(browser, f"{app_server.url}/Attention_heads?sentence={quote(ANIMAL)}&layer=4&head=8")
+    wait_until_idle(visit.page, ready="button[data-tile]")
+    page = visit.page
+    frame = _bertviz_frames(page)[0]
+    frame.wait_for_selector("#bertviz-head #vis svg text", timeout=20_000)
+    assert frame.evaluate(SHOWN_HEAD) == ["4", [8]], "the head named in the address, alone"
+    frame.evaluate("() => { window.__first_document = true; }")
+    for layer, head in ((5, 11), (5, 12), (6, 1)):  # what the page shows of the head, above the view, differs
+        page.locator(f'button[data-tile="{layer}-{head}"]').click()
+        wait_until_idle(page)
+        frame.wait_for_function(f"() => ({SHOWN_HEAD})()[0] === '{layer}'", timeout=10_000)
+        assert frame.evaluate(SHOWN_HEAD) == [str(layer), [head]]
+    assert frame.evaluate("() => window.__first_document") is True, "redrawn in place, not loaded again"
+    assert exceptions_on(page) == [] and visit.external_requests() == []
+
+
 def test_page_in_browser_never_runs_user_markup(app_server, browser):
     visit = open_page(browser, f"{app_server.url}/Attention_heads?sentence={quote(XSS)}&layer=1&head=1")
     wait_until_idle(visit.page, ready="button[data-tile]")

@@ -27,7 +27,14 @@ SPLIT_COLOURS = ("#0072B2", "#D55E00", "#BBBBBB", "#DDDDDD")  # right, wrong, ot
 
 
 def chosen_head(view: HeadsView) -> None:
-    """The chosen head's caption, the preset's pronoun test, and what the head does in this sentence."""
+    """The chosen head's caption, the preset's pronoun test, and what the head does in this sentence, in one container:
+    how many elements they take depends on the head, and the sections below must keep their places (an element that
+    moves is a new one to Streamlit's front end: the head view's frame would load again)."""
+    with st.container():
+        _chosen_head(view)
+
+
+def _chosen_head(view: HeadsView) -> None:
     layer, head = STATE["layer"], STATE["head"]
     chosen = view.labels[(layer, head)]
     preset = preset_of(STATE["sentence"])

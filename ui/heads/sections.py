@@ -8,6 +8,7 @@ from engine.heads.labels import LABELS, HeadReport
 from ui.charts import show_chart
 from ui.heads.bertviz import (
     ViewTooLarge,
+    chosen_head_marker,
     head_view_height,
     head_view_html,
     model_view_height,
@@ -129,8 +130,8 @@ def token_view(view: HeadsView) -> None:
     try:
         if chosen == VIEWS[0]:
             zoom = PRESENTER_ZOOM if presenting() else 1.0
-            st.iframe(head_view_html(attention, tokens, layer - 1, [head - 1], zoom),
-                      height=head_view_height(len(tokens), zoom))
+            st.html(chosen_head_marker(layer, head))
+            st.iframe(head_view_html(attention, tokens, layer - 1, zoom), height=head_view_height(len(tokens), zoom))
         elif chosen == VIEWS[1]:
             colours = [[LABEL_COLOURS[view.labels[(x, h)].label] for h in range(1, n_heads + 1)]
                        for x in range(1, n_layers + 1)]
