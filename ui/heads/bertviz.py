@@ -89,10 +89,11 @@ def _document(root_id: str, controls: str, script: str, params: str, zoom: float
     ``prelude``, which may define what it calls); ``zoom`` enlarges everything (the frame must grow with it)."""
     body = prelude + script.replace("PYTHON_PARAMS", params, 1)
     return (
-        # overflow: bertviz sizes its SVG to the token rows, and the last token's descenders fell outside it
-        # the layer menu, when the page chooses the layer, reads as text: "Layer: 4"
-        f'<!DOCTYPE html><html><head><meta charset="utf-8"><style>#vis svg {{overflow: visible}} '
-        f'#layer:disabled {{appearance: none; border: none; color: inherit; font: inherit; opacity: 1}}</style></head>'
+        # overflow: bertviz sizes its SVG to the token rows, and the last token's descenders fell outside it; the layer
+        # menu, disabled when the page chooses the layer, reads as text ("Layer: 4")
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><style>#vis svg {{overflow: visible}} #layer:disabled '
+        f'{{appearance: none; background: none; border: none; color: inherit; font: inherit; opacity: 1}}</style>'
+        f'</head>'
         f'<body style="margin:0; zoom:{zoom}">\n{_libraries()}\n'
         f'<div id="{root_id}" style="{_FONT}">\n<span style="user-select:none">{controls}</span>\n'
         f"<div id='vis'></div>\n</div>\n<script>\n{body}\n</script>\n</body></html>"
