@@ -318,17 +318,36 @@ def rerun_fragment(app: AppTest, name: str) -> AppTest:
         return app.run()
 
 
-def test_a_view_rerun_after_a_word_that_is_not_found_is_ignored():
-    """The maps' first paint (or the poll) asks the view's fragment to rerun just as a full run for a new word stops
-    before the view: that rerun used to write into the top row's boxes and put an error on the page (load test)."""
+@pytest.mark.parametrize("fragment", ["render_view", "render_layer_view"])
+def test_a_view_rerun_after_a_word_that_is_not_found_is_ignored(fragment):
+    """The maps' first paint (or the poll, or the layer slider) asks a fragment of the view to rerun just as a full
+    run for a new word stops before the view: that rerun used to write into the top row's boxes and put an error on
+    the page (load test)."""
     app = start("wic", word="bank")
     app.text_input(key=widget("wic", "word")).set_value("guitar").run()  # the page stops before the view
     assert any("does not occur" in w.value for w in app.warning)
-    rerun_fragment(app, "render_view")
+    rerun_fragment(app, fragment)
     assert_fine(app)
     assert not app.get("plotly_chart") and not app.select_slider, "the old view is not drawn again"
     app.run()  # AppTest keeps only the last run's elements: the page again
     app.text_input(key=widget("wic", "word")).set_value("bank").run()
-    rerun_fragment(app, "render_view")  # the view the last full run drew reruns as before
+    rerun_fragment(app, fragment)  # the view the last full run drew reruns as before
     assert_fine(app)
     assert app.get("plotly_chart") and app.select_slider(key=widget("wic", "layer"))
+
+
+def test_a_layer_change_sends_what_the_layer_changes_and_not_the_measures():
+    """The layer slider lives in the view's inner fragment: its rerun sends the maps, their download and the
+    neighbours at the new layer, and leaves the measures across layers (the browser rendered them again for
+    nothing: a third of a layer change's time) where they are."""
+    app = start("wic", word="bank")
+    headers = [h.value for h in app.header]
+    assert headers.index("Nearest neighbours") < headers.index("Which layer separates the senses?")
+    captions = lambda: [c.value for c in app.caption if "Closest occurrences" in c.value]  # noqa: E731
+    before = captions()
+    app.select_slider(key=widget("wic", "layer")).set_value(0.0)  # kept for the fragment's rerun below
+    rerun_fragment(app, "render_layer_view")
+    assert_fine(app)
+    assert [h.value for h in app.header] == ["Nearest neighbours"], "the measures are not sent again"
+    assert len(app.get("plotly_chart")) == 1 and app.get("download_button")
+    assert captions() != before and "input" in captions()[0].lower(), "the neighbours follow the layer"

@@ -171,14 +171,17 @@ def _mapped_layer(encoder: str, layer: int, contexts: Contexts, dims: int) -> No
 
 def _ready(encoder: str, layers: list[int], contexts: Contexts, dims: int) -> bool:
     """Whether the vectors and the UMAP maps of ``layers`` are cached (a cheap look, computing nothing)."""
-    if (encoder, contexts.key, dims) in _filled_in():
-        return True
-    if (encoder, contexts.key) not in _encoded_keys() and stored_layer_names(encoder, contexts.key) is None:
+    if not _encoded(encoder, contexts):
         return False
     targets = cached_targets(encoder, contexts.key, contexts)
     projector = umap_projector()
     return all(distinct_points(encoder, layer, contexts.key, contexts) < MIN_UMAP_POINTS
                or projector.ready(targets[layer], dims) for layer in layers)
+
+
+def _encoded(encoder: str, contexts: Contexts) -> bool:
+    """Whether the encoder's vectors of these sentences are cached (or stored with a preset)."""
+    return (encoder, contexts.key) in _encoded_keys() or stored_layer_names(encoder, contexts.key) is not None
 
 
 @st.cache_resource(show_spinner=False)
@@ -190,7 +193,7 @@ def _encoded_keys() -> set[tuple[str, str]]:
 @st.cache_resource(show_spinner=False)
 def _filled_in() -> set[tuple[str, str, int]]:
     """(encoder, Contexts.key, dims) of every input ``fill_in`` has completed: a rerun skips them at once. (Should
-    the projector drop one of their maps later, the panel shows PCA and queues it again, as for any map.)"""
+    the projector drop one of their maps later, ``first_maps`` makes the shown layer's again.)"""
     return set()
 
 
@@ -213,7 +216,8 @@ def first_maps(layers: dict[str, int], contexts: Contexts, dims: int, progress: 
     if not pending:
         return
     pending.sort(key=lambda name: -len(get_encoder(name)[0].layer_names))
-    progress(0.0, f"Encoding {len(contexts.sentences)} sentences with "
+    doing = "Encoding" if any(not _encoded(name, contexts) for name in pending) else "Mapping"
+    progress(0.0, f"{doing} {len(contexts.sentences)} sentences with "
                   f"{', '.join(ENCODER_TITLES[name] for name in pending)}…")
     encode = _in_this_run(cached_targets)
     jobs = [_encoding_thread().submit(encode, name, contexts.key, contexts) for name in pending]

@@ -1,4 +1,5 @@
-"""The parts of the Word-in-context page below its inputs: the maps, the measurements, neighbours and export.
+"""The parts of the Word-in-context page below its inputs: the maps and their download, the nearest neighbours, and
+the measurements across layers.
 
 Each ``render_*`` function draws one section from a ``ContextView``, the page's already validated state.
 """
@@ -107,14 +108,29 @@ def show_view(*args: Any) -> None:
 def render_view(found: FoundOccurrences, contexts: Contexts, sources: list[str], ready: dict[str, list[str]],
                 loading: list[str], unavailable: dict[str, str], controls: tuple[Any, Any],
                 presets: dict[str, Preset]) -> None:
-    """The layer slider and 3-D switch (drawn in ``controls``, two boxes of the page's top row) and every section
-    below the inputs; called through ``show_view``.
+    """Every section below the inputs; called through ``show_view``.
 
-    A fragment: moving the slider, switching to 3-D or clicking a point reruns only this, so the browser redraws
-    the maps and measures but not the inputs, the sidebar or the text around them.
+    A fragment holding another: the layer slider, the 3-D switch, a click on a point and the neighbours' choices
+    rerun only ``render_layer_view`` (what the layer changes), so the measures across layers below it are not sent
+    again: sent again unchanged, the browser still rendered them, a third of a layer change. This one reruns when
+    the measures' chart is first drawn or their numbers are opened.
     """
     if not st.session_state.get(VIEW_DRAWN):
         return  # a rerun of a view the last full run did not draw (see ``forget_view``): nothing to redraw
+    view = render_layer_view(found, contexts, sources, ready, loading, unavailable, controls, presets)
+    render_measures(view)
+    render_refresh(view)
+
+
+@st.fragment
+def render_layer_view(found: FoundOccurrences, contexts: Contexts, sources: list[str], ready: dict[str, list[str]],
+                      loading: list[str], unavailable: dict[str, str], controls: tuple[Any, Any],
+                      presets: dict[str, Preset]) -> ContextView | None:
+    """The layer slider and 3-D switch (drawn in ``controls``, two boxes of the page's top row), the maps with their
+    download, and the nearest neighbours: everything the chosen layer changes. Returns the view it drew, for the
+    sections after it."""
+    if not st.session_state.get(VIEW_DRAWN):
+        return None  # as in ``render_view``
     depth_box, dims_box = controls
     depths = depth_options(ready)
     depth = nearest_depth(depths)
@@ -126,11 +142,10 @@ def render_view(found: FoundOccurrences, contexts: Contexts, sources: list[str],
     save_to_url(presets)
     view = ContextView(found, contexts, sources, ready, loading, unavailable, depth, 3 if STATE["dims"] else 2)
     render_maps(view)
-    render_measures(view)
-    if first_chart_drawn():  # below the measures chart's box: sent with it, once the maps are on the screen
+    if first_chart_drawn():  # sent with the measures' chart, once the maps are on the screen
+        render_download(view)
         render_neighbours(view)
-        render_export(view)
-    render_refresh(view)
+    return view
 
 
 def render_maps(view: ContextView) -> None:
@@ -372,9 +387,9 @@ def _highlighted(found: FoundOccurrences, index: int) -> str:
     return f"{escape_markdown(text[:start])}**{escape_markdown(text[start:end])}**{escape_markdown(text[end:])}"
 
 
-def render_export(view: ContextView) -> None:
-    """CSV of the drawn points; the PNG comes from the chart's own camera button, the link from the address bar."""
-    st.header("Export")
+def render_download(view: ContextView) -> None:
+    """CSV of the drawn points, under the maps; the PNG comes from the chart's own camera button, the link from the
+    address bar."""
     records = []
     for name in view.ready:
         if name in view.unavailable:
