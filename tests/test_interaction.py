@@ -16,6 +16,7 @@ import pytest
 from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
 from streamlit.testing.v1 import AppTest, local_script_runner
 
+from engine.tokenize import tokenize
 from engine.word_in_context.presets import load_presets
 from tests.browser import ROOT
 from tests.components import find_component, send_trigger
@@ -232,6 +233,23 @@ def test_a_preset_button_then_a_typed_sentence_then_a_preset_again():
     assert app.text_area(key=widget("decay", "sentence")).value.startswith("After the meeting")
     assert app.selectbox(key=widget("decay", "row")).format_func(
         app.selectbox(key=widget("decay", "row")).value).endswith("went")
+
+
+def test_a_new_decay_sentence_sends_its_result_and_not_the_choices():
+    """The sentence box lives in the decay view's inner fragment: its rerun sends the box, the word list, the
+    headline and the chart for the new sentence, and not the presets and the four choices above them."""
+    app = start("decay")
+    app.radio(key=widget("decay", "encoder")).set_value("bert").run()
+    sentence = "A dog chased the small cat up a tall tree ."
+    app.text_area(key=widget("decay", "sentence")).set_value(sentence)
+    rerun_fragment(app, "sentence_result")
+    assert_fine(app)
+    assert not app.button and not app.radio, "the presets and the choices are not sent again"
+    assert app.text_area(key=widget("decay", "sentence")).value == sentence
+    words = app.selectbox(key=widget("decay", "row"))
+    assert [option.split(" · ")[1] for option in words.options] == tokenize(sentence)
+    assert len(app.get("plotly_chart")) == 1 and any("is moved most by" in m.value for m in app.markdown)
+    assert app.query_params["sentence"] == sentence and app.query_params["encoder"] == "bert"
 
 
 # --- Attention heads -------------------------------------------------------------------------------------------------

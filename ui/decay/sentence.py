@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from engine import Encoder, InputTooLong
 from engine.decay.influence import (
@@ -72,9 +73,20 @@ class Choice:
 def sentence_view(encoders: dict[str, Encoder]) -> None:
     """One sentence: controls, the n x n heatmap and the chosen word's row over signed offset.
 
-    A fragment: a change here reruns only this view, so the browser redraws neither the corpus chart nor the rest."""
+    A fragment, so a change here reruns neither the corpus chart nor the rest of the page; it holds another,
+    ``sentence_result``, so a new sentence or word does not send the presets and the four choices again."""
     st.header("One sentence")
-    choice = _controls(encoders)
+    for column, (label, sentence, word) in zip(st.columns(len(PRESETS)), PRESETS):
+        column.button(label, on_click=use_preset, args=(sentence, word), width="stretch", help=sentence)
+    sentence_box = st.container()
+    sentence_result(sentence_box, _choices(encoders))
+
+
+@st.fragment
+def sentence_result(sentence_box: DeltaGenerator, choice: Choice) -> None:
+    """The sentence box (drawn in ``sentence_box``, above the choices), the word, the heatmap and the row."""
+    sentence_box.text_area(f"Sentence (type your own, up to {SENTENCE_MAX_WORDS} words)", max_chars=MAX_CHARS,
+                           height=80, **STATE.widget("sentence"))
     words = tokenize(STATE["sentence"])
     if not words:
         st.warning("Type a sentence to see how its words shape each other.")
@@ -94,13 +106,9 @@ def sentence_view(encoders: dict[str, Encoder]) -> None:
     _draw(choice, method, words, matrix, _word_choice(words))
 
 
-def _controls(encoders: dict[str, Encoder]) -> Choice:
-    """The preset buttons, the sentence box and the encoder, layer, direction and measure controls."""
+def _choices(encoders: dict[str, Encoder]) -> Choice:
+    """The encoder, layer, direction and measure controls."""
     state = STATE
-    for column, (label, sentence, word) in zip(st.columns(len(PRESETS)), PRESETS):
-        column.button(label, on_click=use_preset, args=(sentence, word), width="stretch", help=sentence)
-    st.text_area(f"Sentence (type your own, up to {SENTENCE_MAX_WORDS} words)", max_chars=MAX_CHARS, height=80,
-                 **state.widget("sentence"))
     names = list(encoders)
     name = state.keep_in("encoder", names, fallback="bilstm")
     encoder = encoders[name]
