@@ -24,7 +24,7 @@ cache of compiled oneDNN kernels, and no full garbage-collector pass over the mo
   objects alive once the models are loaded live as long as the process; ``gc.freeze`` takes them out of the
   collector's sight, and the pass then takes under a millisecond. The warm-up freezes once it has loaded the models
   and the word lookups; the Inputs page freezes again once it has built its spelling space. After a tour of every
-  page the pass took 6 ms of each click while those lookups were loaded after the freeze, and 2-3 ms since.
+  page the pass took 6-7 ms of each click while those lookups were loaded after the freeze, and 2-4 ms since.
 """
 from __future__ import annotations
 
