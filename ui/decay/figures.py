@@ -59,14 +59,12 @@ def sentence_figure(matrix: np.ndarray, words: list[str], chosen: int, row_heigh
 def _heatmap(matrix: np.ndarray, words: list[str], chosen: int) -> tuple[dict, dict]:
     """The heatmap's trace and layout (on the first axes; its height and colour bar's place left to the caller)."""
     labels = word_labels(words)
-    escaped = [plotly_text(word) for word in words]
-    hover = [[f"“{escaped[i]}” (word {i + 1}) ← “{escaped[j]}” (word {j + 1}), "
-              f"offset {j - i:+d}: {matrix[i, j]:.2f}" if i != j
-              else f"“{escaped[i]}” itself: left out (its own input always matters most)"
-              for j in range(len(words))] for i in range(len(words))]
-    heatmap = {
+    positions = np.arange(len(words), dtype=np.int16)
+    heatmap = {  # the hover is put together in the browser: a text per cell made a 100-word sentence's figure 800 KB
         "type": "heatmap", "z": matrix, "x": labels, "y": labels, "zmin": 0, "zmax": 1, "colorscale": BLUES,
-        "text": hover, "hovertemplate": "%{text}<extra></extra>",
+        "customdata": positions[None, :] - positions[:, None],  # offset j - i
+        "hovertemplate": "“%{y}” ← “%{x}”, offset %{customdata:+d}: %{z:.2f}<extra></extra>",
+        "hoverongaps": False,  # the diagonal: the caption under the chart says why it is left out
         "colorbar": {"orientation": "h", "thickness": 14,
                      "title": {"text": "influence (strongest other word = 1)", "side": "top"}},
     }
