@@ -60,7 +60,7 @@ def _heatmap(matrix: np.ndarray, words: list[str], chosen: int) -> tuple[dict, d
     """The heatmap's trace and layout (on the first axes; its height and colour bar's place left to the caller)."""
     labels = word_labels(words)
     positions = np.arange(len(words), dtype=np.int16)
-    heatmap = {  # the hover is put together in the browser: a text per cell made a 100-word sentence's figure 800 KB
+    heatmap = {  # the hover is put together in the browser: a text per cell made a 100-word sentence's figure 1 MB
         "type": "heatmap", "z": matrix, "x": labels, "y": labels, "zmin": 0, "zmax": 1, "colorscale": BLUES,
         "customdata": positions[None, :] - positions[:, None],  # offset j - i
         "hovertemplate": "“%{y}” ← “%{x}”, offset %{customdata:+d}: %{z:.2f}<extra></extra>",
