@@ -1,7 +1,7 @@
 """Background warm-up: load every encoder once per server process, then the indexes the pages look words up in: the
 EWT treebank's (Attention heads, 0.2-0.6 s to read) and Word in context's presets, word forms and corpus (0.1 s).
-Then everything alive is frozen out of the garbage collector's sight (``ui.serving.freeze_long_lived``): loaded after
-the freeze, the lookups' 60,000 strings were scanned by the collection Streamlit runs after every click.
+Then everything alive is frozen out of the garbage collector's sight (``ui.serving.freeze_long_lived``; why and what
+it saves: ``ui.serving``), so the lookups are loaded before it.
 
 Created by the first page view, in a daemon thread, so users do not wait for model loading. It starts loading
 once that page's script has finished (``app.py`` calls ``page_finished``; a page run on its own, as in tests,

@@ -15,7 +15,7 @@ from ui.serving import freeze_long_lived
 @st.cache_resource(show_spinner=False)
 def shared_spelling_space() -> SpellingSpace:
     """GloVe's 50k most frequent words under the character model and under GloVe (about 10-20 s, once), then frozen
-    out of the garbage collector's sight: Streamlit's collection after every click scanned its 46,000 words."""
+    out of the garbage collector's sight like the warm-up's lookups (``ui.serving``)."""
     character_model = next(e for e in available_encoders().values() if e.reads_characters)
     space = spelling_space(character_model.token_vectors)
     freeze_long_lived()
