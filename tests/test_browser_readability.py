@@ -99,6 +99,11 @@ def test_view_fits_and_reads_at_classroom_sizes(app_server, browser, page_name, 
         assert page.evaluate(_BEYOND_RIGHT) == [], f"{where}: elements beyond the window's right edge"
         chart_floor = 20 if presenting else 14
         assert page.evaluate(_SMALL_TEXT, [CHART_TEXT, chart_floor]) == [], f"{where}: chart text under {chart_floor} px"
+        canvas_charts = page.locator(".decay-chart")  # drawn on a canvas: each says the text size it drew with
+        if page_name == "decay":
+            canvas_charts.first.wait_for()
+        for canvas_chart in canvas_charts.all():
+            assert float(canvas_chart.get_attribute("data-text-px")) >= chart_floor, f"{where}: canvas chart text"
         if presenting:
             assert page.evaluate(_SMALL_TEXT, [BODY_TEXT, 20]) == [], f"{where}: body text under 20 px"
             sidebar_right = page.evaluate(_SIDEBAR_RIGHT)

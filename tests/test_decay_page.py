@@ -1,7 +1,6 @@
 """The distance-decay page: Streamlit AppTest smoke tests and the page in a real browser."""
 from __future__ import annotations
 
-import base64
 import json
 from pathlib import Path
 from urllib.parse import quote
@@ -11,7 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engine.tokenize import tokenize
-from tests.browser import exceptions_on, open_page, screenshot, wait_until_idle
+from tests.components import find_component, send_trigger
+from ui.decay.sentence_chart import KEY
+from tests.browser import exceptions_on, open_page, query, screenshot, wait_until_idle
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "2_Distance_decay.py")
 
@@ -25,17 +26,14 @@ def run_page(**query: str) -> AppTest:
     return app
 
 
-def figures(app: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+def chart(app: AppTest) -> dict:
+    """What the sentence's chart (``ui.decay.sentence_chart``) was sent to draw."""
+    return json.loads(find_component(app, KEY).proto.json)
 
 
 def heatmap(app: AppTest) -> np.ndarray:
-    """The heatmap's values (Plotly sends numpy arrays as base64 typed arrays)."""
-    z = next(f for f in figures(app) if f["data"][0]["type"] == "heatmap")["data"][0]["z"]
-    if not isinstance(z, dict):
-        return np.array(z, dtype=float)
-    shape = [int(n) for n in str(z["shape"]).split(",")]
-    return np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"]).reshape(shape).astype(float)
+    """The heatmap's values, NaN where left out."""
+    return np.array(chart(app)["values"], dtype=float)
 
 
 def test_default_view_draws_a_row_normalised_heatmap_and_keeps_its_state_in_the_url():
@@ -82,14 +80,70 @@ def test_empty_sentence_asks_for_one():
     assert any("Type a sentence" in warning.value for warning in app.warning)
 
 
+def test_a_click_on_a_row_of_the_chart_chooses_its_word():
+    app = run_page(sentence="A dog chased the small cat .", encoder="static", word="cat")
+    assert chart(app)["chosen"] == 5
+    send_trigger(app, find_component(app, KEY), "word", 1)  # what the browser sends for a click on row 2
+    assert not app.exception
+    assert chart(app)["chosen"] == 1 and app.query_params["word"] == "2"
+    assert app.selectbox(key="decay.row:widget").value == 1, "the word list follows the chart"
+    assert any("“dog” is moved most by" in m.value or "“dog”: no other word" in m.value for m in app.markdown)
+
+
+def test_the_chart_gets_the_words_as_typed_for_the_browser_to_show_as_text():
+    app = run_page(sentence="My <b>dog</b> & cat .", encoder="bilstm")
+    data = chart(app)
+    assert data["words"] == tokenize("My <b>dog</b> & cat .")
+    assert all(data["values"][i][i] is None for i in range(len(data["words"]))), "the diagonal is left out"
+
+
+def _chart_point(chart, row: int, column: int) -> dict[str, float]:
+    """Page coordinates of the centre of heatmap cell (row, column) of the decay chart, from its drawn layout."""
+    return chart.evaluate("""(root, [row, column]) => {
+      const g = root.chart.g, box = root.getBoundingClientRect();
+      return {x: box.left + g.map.x + (column + 0.5) * g.cellW, y: box.top + g.map.y + (row + 0.5) * g.rowH};
+    }""", [row, column])
+
+
+def _chart_shows(page, chart, condition: str) -> None:
+    """Until ``condition``, a JavaScript expression of ``chart`` (the component's state), holds."""
+    page.wait_for_function(f"(root) => {{ const chart = root.chart; return {condition}; }}",
+                           arg=chart.element_handle(), timeout=60_000)
+
+
 def test_distance_decay_page_in_a_browser(app_server, browser):
-    sentence = quote("The keys to the cabinet that my grandmother left us were never found again .")
+    """The sentence's chart draws, hovers the user's words (markup included) as text, keeps its canvas for a new
+    sentence, and a click on a row chooses that row's word. (The chart lives in its component's shadow root, which
+    Playwright's locators reach.)"""
+    sentence = quote("The keys to the <i>cabinet</i> that my grandmother left us were never found again .")
     visit = open_page(browser, f"{app_server.url}/Distance_decay?sentence={sentence}&encoder=bert&word=were")
-    wait_until_idle(visit.page, timeout=240)
-    visit.page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=240_000)
     page = visit.page
+    wait_until_idle(page, timeout=240)
+    chart = page.locator(".decay-chart")
+    chart.locator("canvas").wait_for(timeout=240_000)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=240_000)  # the corpus chart
     assert page.get_by_text("Distance decay").first.is_visible()
-    assert page.locator(".js-plotly-plot").count() >= 2, "the sentence's heatmap and bars, and the corpus chart"
     assert exceptions_on(page) == []
+    words = chart.evaluate("root => root.chart.data.words")
+    chart.scroll_into_view_if_needed()
+    tip = chart.locator(".tip")
+    for column, shown in ((words.index("cabinet"), "“were” ← “cabinet”"), (words.index("<"), "“were” ← “<”")):
+        page.mouse.move(**_chart_point(chart, words.index("were"), column))
+        tip.wait_for(state="visible")
+        _chart_shows(page, chart, f"root.querySelector('.tip').textContent.startsWith({shown!r})")
     screenshot(page, "distance_decay")
+
+    chart.locator("canvas").evaluate("canvas => { canvas.dataset.before = 'yes'; }")
+    box = page.locator('[data-testid="stTextArea"] textarea').first
+    box.fill("Cats chase the mice that live in the old barn .")
+    box.press("Control+Enter")
+    _chart_shows(page, chart, "chart.data.words[0] === 'Cats'")
+    wait_until_idle(page)
+    assert chart.locator("canvas").get_attribute("data-before") == "yes", "a new sentence is drawn on the same canvas"
+    page.mouse.click(**_chart_point(chart, 1, 0))  # the row of "chase"
+    _chart_shows(page, chart, "chart.data.chosen === 1")
+    wait_until_idle(page)
+    assert query(page)["word"] == "2"
+    assert "chase" in page.locator(".big-caption").first.inner_text()
+    assert exceptions_on(page) == []
     assert visit.external_requests() == []

@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 from tests.test_interaction import PAGES, start, widget
 from tests.test_interaction import go as switch
 from ui.charts import _style
-from ui.decay.figures import influence_heatmap, sentence_figure
+from ui.decay.figures import influence_heatmap
 from ui.heads.grid import grid_figure, grid_parts, head_heatmap
 from ui.plain_figures import subplot_grid
 from ui.word_in_context.figures import Panel, Points, measures_figure, projection_figure
@@ -47,7 +47,6 @@ def _grid() -> go.Figure:
 
 BUILDERS = {
     "decay heatmap": lambda: influence_heatmap(np.random.default_rng(2).random((5, 5)), WORDS, 1),
-    "decay sentence": lambda: sentence_figure(np.random.default_rng(2).random((5, 5)), WORDS, 1),
     "maps 2-D": lambda: _projection(2),
     "maps 3-D": lambda: _projection(3),
     "measures": lambda: _measures(0.5),
@@ -113,11 +112,11 @@ def test_every_chart_the_pages_send_is_a_valid_plotly_figure():
             go.Figure(json.loads(chart.proto.spec))  # validating
 
 
-def test_a_long_decay_sentence_stays_small_and_each_cell_hovers_its_offset():
-    """A hover text per cell made a 100-word sentence's figure about 1 MB; the browser now puts the hover together
-    from the labels, the value and each cell's offset."""
+def test_a_long_decay_heatmap_stays_small_and_each_cell_hovers_its_offset():
+    """A hover text per cell made a 100-word sentence's figure about 1 MB; the browser puts the hover together from
+    the labels, the value and each cell's offset."""
     n = 100
-    figure = sentence_figure(np.random.default_rng(3).random((n, n)), [f"w{i}" for i in range(n)], 7)
+    figure = influence_heatmap(np.random.default_rng(3).random((n, n)), [f"w{i}" for i in range(n)], 7)
     heatmap = figure.data[0]
     assert np.array_equal(np.asarray(heatmap.customdata)[2], np.arange(n) - 2), "offset j - i of row 2"
     assert "%{customdata:+d}" in heatmap.hovertemplate and "%{x}" in heatmap.hovertemplate

@@ -20,6 +20,7 @@ from engine.tokenize import tokenize
 from engine.word_in_context.presets import load_presets
 from tests.browser import ROOT
 from tests.components import find_component, send_trigger
+from ui.decay.sentence_chart import KEY as SENTENCE_CHART
 from ui.word_in_context.figures import hover_html
 
 PAGES = {"home": "app.py", "wic": "pages/1_Word_in_context.py", "decay": "pages/2_Distance_decay.py",
@@ -248,7 +249,8 @@ def test_a_new_decay_sentence_sends_its_result_and_not_the_choices():
     assert app.text_area(key=widget("decay", "sentence")).value == sentence
     words = app.selectbox(key=widget("decay", "row"))
     assert [option.split(" · ")[1] for option in words.options] == tokenize(sentence)
-    assert len(app.get("plotly_chart")) == 1 and any("is moved most by" in m.value for m in app.markdown)
+    drawn = json.loads(find_component(app, SENTENCE_CHART).proto.json)
+    assert drawn["words"] == tokenize(sentence) and any("is moved most by" in m.value for m in app.markdown)
     assert app.query_params["sentence"] == sentence and app.query_params["encoder"] == "bert"
 
 

@@ -168,7 +168,7 @@ def test_a_truncated_checkpoint_disables_only_that_encoder(browser, tmp_path):
         assert page.get_by_text("corrupt or truncated").first.is_visible(), "the sidebar says why BiLSTM is off"
         legend = page.eval_on_selector_all(".js-plotly-plot .legendtext", "all => all.map(e => e.textContent)")
         assert "BERT" in legend and "BiLSTM" not in legend, f"the other encoders still draw: {legend}"
-        for path, drawn in (("Distance_decay", ".js-plotly-plot"), ("Attention_heads", ".heads-grid canvas")):
+        for path, drawn in (("Distance_decay", ".decay-chart canvas"), ("Attention_heads", ".heads-grid canvas")):
             other = open_page(browser, f"{server.url}/{path}").page
             wait_until_idle(other, ready=drawn)
             assert exceptions_on(other) == [], path

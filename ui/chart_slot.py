@@ -9,7 +9,6 @@ neighbours and export, and the measures' notes, cost its first view 65 ms more w
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +16,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui.charts import show_chart
+from ui.components import component
 
 NAME = "chart_slot"
 DRAWN = "charts.first_drawn"  # session state: this tab's browser has drawn a chart
 TIMEOUT_MS = 5000  # the box asks for its chart after this long whatever happened (no chart on the page, a slow start)
-HERE = Path(__file__).resolve().parent
-
-
-@lru_cache(maxsize=1)
-def _sources() -> tuple[str, str]:
-    return (HERE / "chart_slot.js").read_text(encoding="utf-8"), (HERE / "chart_slot.css").read_text(encoding="utf-8")
+SOURCES = Path(__file__).with_suffix("")  # chart_slot.js and chart_slot.css
 
 
 def first_chart_drawn() -> bool:
@@ -40,8 +35,7 @@ def show_after_first_chart(figure: go.Figure, key: str, **kwargs: Any) -> None:
     if first_chart_drawn():
         show_chart(figure, key=key, **kwargs)
         return
-    js, css = _sources()
-    mount = st.components.v2.component(NAME, js=js, css=css)  # the same definition each run: registered once
+    mount = component(NAME, SOURCES)
     height = int(figure.layout.height or 450)
     mount(key=f"{key}.slot", data={"height": height, "text": "Drawing the chart…", "timeout_ms": TIMEOUT_MS},
           on_drawn_change=_drawn, height=height)

@@ -8,6 +8,7 @@ property fails a test rather than being dropped by the browser.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import plotly.colors
 import plotly.graph_objects as go
@@ -15,6 +16,15 @@ import plotly.graph_objects as go
 # Plotly's "Blues" spelled out: an unvalidated figure hands a colour scale's name to plotly.js, whose "Blues" runs
 # dark to light
 BLUES = [[i / 8, colour] for i, colour in enumerate(plotly.colors.sequential.Blues)]  # its 9 colours
+SHADES = 250  # the charts the browser draws itself (``ui.components``) shade a value in [0, 1] in 251 steps
+
+
+@lru_cache(maxsize=1)
+def blues_palette() -> list[int]:
+    """``BLUES`` at each of the ``SHADES + 1`` shades, as flat r, g, b bytes: the browser-drawn charts' colours are
+    the Plotly charts' colours."""
+    colours = plotly.colors.sample_colorscale(BLUES, [i / SHADES for i in range(SHADES + 1)])
+    return [round(channel) for colour in colours for channel in plotly.colors.unlabel_rgb(colour)]
 
 
 def unvalidated(data: list[dict], layout: dict) -> go.Figure:

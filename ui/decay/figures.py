@@ -1,4 +1,5 @@
-"""Plotly figures of the distance-decay page: one sentence's influence heatmap with one word's row, corpus curves.
+"""Plotly figures of distance decay: one sentence's influence heatmap (the tour; the page draws its own, see
+``ui.decay.sentence_chart``) and the corpus curves.
 
 Every word shown comes from the user, so tick labels and hover text are HTML-escaped (Plotly renders a few tags).
 """
@@ -18,9 +19,7 @@ def word_labels(words: list[str]) -> list[str]:
 
 
 HEATMAP_BACKGROUND = "#c8c8c8"  # shows through the left-out diagonal
-BARS_ROWS = 12  # the bars' plot is as tall as this many heatmap rows (its axis title fits beside it in any mode)
-GAP_ROWS = 4.5  # between the heatmap and the bars: the colour bar and its title
-LABELS = 260  # px: room for the heatmap's tick labels above it and the bars' below them
+LABELS = 260  # px: room for the tick labels above the heatmap and the colour bar below it
 
 
 def influence_heatmap(matrix: np.ndarray, words: list[str], chosen: int, row_height: int = 26) -> go.Figure:
@@ -30,34 +29,6 @@ def influence_heatmap(matrix: np.ndarray, words: list[str], chosen: int, row_hei
     ``row_height`` px (more when the text is larger) and the colour bar lies under the map, so the map keeps the
     width on a narrow screen.
     """
-    heatmap, layout = _heatmap(matrix, words, chosen)
-    layout["height"] = min(1000, LABELS + row_height * len(words))
-    heatmap["colorbar"].update({"y": -0.03, "yanchor": "top"})
-    return unvalidated([heatmap], layout)
-
-
-def sentence_figure(matrix: np.ndarray, words: list[str], chosen: int, row_height: int = 26) -> go.Figure:
-    """The heatmap with the chosen word's row under it as bars over signed offset, in one figure.
-
-    A new sentence or encoder changes both, and Streamlit's front end draws every changed chart afresh: one changed
-    chart is drawn sooner than two.
-    """
-    heatmap, layout = _heatmap(matrix, words, chosen)
-    bars, bars_layout = _row_bars(matrix[chosen], words, chosen)
-    bars_plot, gap = BARS_ROWS * row_height, GAP_ROWS * row_height
-    plot = min(1000 - LABELS, row_height * len(words)) + gap + bars_plot
-    below = (bars_plot + gap) / plot  # the heatmap's lower edge, as a share of the plot area's height
-    layout["height"] = plot + LABELS
-    layout["yaxis"]["domain"] = [below, 1]
-    layout["xaxis2"] = {**bars_layout["xaxis"], "anchor": "y2"}
-    layout["yaxis2"] = {**bars_layout["yaxis"], "anchor": "x2", "domain": [0, bars_plot / plot]}
-    layout["showlegend"] = False
-    heatmap["colorbar"].update({"y": below - 12 / plot, "yanchor": "top"})
-    return unvalidated([heatmap, {**bars, "xaxis": "x2", "yaxis": "y2"}], layout)
-
-
-def _heatmap(matrix: np.ndarray, words: list[str], chosen: int) -> tuple[dict, dict]:
-    """The heatmap's trace and layout (on the first axes; its height and colour bar's place left to the caller)."""
     labels = word_labels(words)
     positions = np.arange(len(words), dtype=np.int16)
     heatmap = {  # the hover is put together in the browser: a text per cell made a 100-word sentence's figure 1 MB
@@ -66,9 +37,11 @@ def _heatmap(matrix: np.ndarray, words: list[str], chosen: int) -> tuple[dict, d
         "hovertemplate": "“%{y}” ← “%{x}”, offset %{customdata:+d}: %{z:.2f}<extra></extra>",
         "hoverongaps": False,  # the diagonal: the caption under the chart says why it is left out
         "colorbar": {"orientation": "h", "thickness": 14,
-                     "title": {"text": "influence (strongest other word = 1)", "side": "top"}},
+                     "title": {"text": "influence (strongest other word = 1)", "side": "top"},
+                     "y": -0.03, "yanchor": "top"},
     }
     layout = {
+        "height": min(1000, LABELS + row_height * len(words)),
         "margin": {"t": 10, "l": 10, "r": 10, "b": 10},
         "xaxis": {"title": {"text": "the word changed (j)"}, "side": "top", "tickangle": -60, "showgrid": False},
         "yaxis": {"title": {"text": "the word measured (i)"}, "autorange": "reversed", "showgrid": False},
@@ -79,25 +52,7 @@ def _heatmap(matrix: np.ndarray, words: list[str], chosen: int) -> tuple[dict, d
              "line": {"color": "#d62728", "width": 3}},
         ],
     }
-    return heatmap, layout
-
-
-def _row_bars(row: np.ndarray, words: list[str], chosen: int) -> tuple[dict, dict]:
-    """Word ``chosen``'s row as bars over signed offset (negative: words to its left), each bar named by its word:
-    the trace and its axes."""
-    offsets = np.arange(len(words)) - chosen
-    escaped = [plotly_text(word) for word in words]
-    ticks = [f"{word} {d:+d}" if d else f"<b>{word}</b>" for word, d in zip(escaped, offsets)]
-    bars = {
-        "type": "bar", "x": offsets, "y": row,
-        "marker": {"color": ["#1f77b4" if d < 0 else "#ff7f0e" for d in offsets]}, "customdata": escaped,
-        "hovertemplate": "offset %{x:+d}: “%{customdata}” %{y:.2f}<extra></extra>",
-    }
-    return bars, {
-        "xaxis": {"title": {"text": f"words before “{escaped[chosen]}” (blue) and after it (orange)"},
-                  "tickvals": offsets, "ticktext": ticks, "tickangle": -60},
-        "yaxis": {"title": {"text": "influence (strongest other word = 1)"}, "range": [0, 1.05]},
-    }
+    return unvalidated([heatmap], layout)
 
 
 def corpus_chart(curves: list[tuple[str, str, pd.DataFrame]], log_scale: bool) -> go.Figure:

@@ -18,9 +18,8 @@ from engine.decay.influence import (
 )
 from engine.encoders.base import layer_title
 from engine.tokenize import tokenize
-from ui.charts import kept_figures, show_chart
 from ui.common import ENCODER_TITLES, escape_markdown, get_encoder
-from ui.decay.figures import sentence_figure
+from ui.decay.sentence_chart import show_sentence_chart
 from ui.decay.state import (
     MAX_CHARS,
     PRESETS,
@@ -29,7 +28,7 @@ from ui.decay.state import (
     choose_row,
     use_preset,
 )
-from ui.presenter import big_caption, presenting
+from ui.presenter import big_caption
 
 DIRECTION_TITLES = {"both": "whole vector", "forward": "left-to-right half", "backward": "right-to-left half"}
 METHOD_TITLES = {"occlusion": "remove the word", "gradient": "exact sensitivity"}
@@ -183,8 +182,9 @@ def headline(words: list[str], row: np.ndarray, word: int) -> str:
 def _draw(choice: Choice, method: str, words: list[str], matrix: np.ndarray, word: int) -> None:
     """The chosen word's headline, the heatmap and its row as bars, one under the other at full width (side by side
     they shrank the heatmap to a sliver on a 1024 px screen), and what the numbers mean."""
-    big_caption(headline(words, matrix[word], word))
-    show_chart(kept_figures(sentence_figure)(matrix, words, word, row_height=34 if presenting() else 26))
+    title = headline(words, matrix[word], word)
+    big_caption(title)
+    show_sentence_chart(matrix, words, word, description=f"Influence heatmap of {len(words)} words. {title}.")
     st.markdown(
         f"**“{escape_markdown(words[word])}”** (word {word + 1}): each bar is "
         f"{measure_text(method, choice.encoder)}. "

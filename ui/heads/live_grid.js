@@ -1,7 +1,7 @@
 // The Attention-heads page's grid of every head (ui/heads/live_grid.py): the tiles' shading as one image on a
 // canvas, each head's frame and label letter drawn over it, and one transparent button per drawn tile, which takes
 // the clicks and the keyboard and shows the tile's tooltip. Streamlit calls this function with each run's data;
-// each call replaces the last call's grid with a new one (a few milliseconds).
+// each call draws its data on the same grid (a few milliseconds).
 
 function cellImage(data) {
   // The cells at one pixel each: the canvas scales them up without smoothing, as the heatmap's blocks.
@@ -34,12 +34,13 @@ function geometry(data, width) {
 
 function drawCanvas(canvas, data, cells, where, ink) {
   const ratio = window.devicePixelRatio || 1; // sharp on a projector's scaled display
-  canvas.width = Math.round(where.width * ratio);
-  canvas.height = Math.round(data.height * ratio);
+  const [w, h] = [Math.round(where.width * ratio), Math.round(data.height * ratio)];
+  if (canvas.width !== w || canvas.height !== h) [canvas.width, canvas.height] = [w, h]; // new pixels: only if resized
   canvas.style.width = `${where.width}px`;
   canvas.style.height = `${data.height}px`;
   const ctx = canvas.getContext("2d");
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, where.width, data.height);
   const font = getComputedStyle(canvas).fontFamily;
   const text = data.text_px;
   ctx.fillStyle = "white";
@@ -104,23 +105,20 @@ function placeButtons(holder, data, where, showTip, hideTip, choose) {
   }));
 }
 
-export default function (component) {
-  const {data, parentElement, setTriggerValue} = component;
-  parentElement.querySelector(".heads-grid")?.teardown(); // the last run's grid, if Streamlit kept it
+function newGrid(parentElement) {
+  // The grid's elements, made once and drawn again for each run's data: a canvas keeps its pixels' memory from one
+  // run to the next (a new canvas's first drawing call allocates it: 15-35 ms for the decay page's chart).
   const root = document.createElement("div");
   root.className = "heads-grid";
-  root.style.height = `${data.height}px`;
   const canvas = document.createElement("canvas");
   canvas.setAttribute("role", "img");
-  canvas.setAttribute("aria-label", data.description);
   const buttons = document.createElement("div");
   const tip = document.createElement("div");
   tip.className = "tip";
-  tip.style.fontSize = `${data.text_px}px`;
   tip.hidden = true;
   root.append(canvas, buttons, tip);
   parentElement.appendChild(root);
-  const cells = cellImage(data);
+  const grid = {root, data: null, cells: null, drawnWidth: 0, choose: null};
 
   const hideTip = () => { tip.hidden = true; };
   const showTip = (tile, t) => {
@@ -132,27 +130,39 @@ export default function (component) {
     tip.hidden = false;
     const left = Math.min(t.x + t.w + 6, root.clientWidth - tip.offsetWidth - 4);
     tip.style.left = `${Math.max(4, left)}px`;
-    tip.style.top = `${Math.min(t.y, data.height - tip.offsetHeight - 4)}px`;
+    tip.style.top = `${Math.min(t.y, grid.data.height - tip.offsetHeight - 4)}px`;
   };
-  const choose = (tile) => setTriggerValue("tile", [tile.layer, tile.head]);
-  let drawnWidth = 0;
-  const draw = () => {
+  const draw = (again) => {
     const width = root.clientWidth;
-    if (!width || width === drawnWidth) return;
-    drawnWidth = width;
-    const where = geometry(data, width);
-    drawCanvas(canvas, data, cells, where, getComputedStyle(root).color);
-    placeButtons(buttons, data, where, showTip, hideTip, choose);
-    // a tile chosen with the keyboard keeps the focus through the rerun it starts (this grid is drawn afresh)
-    buttons.querySelector(`[data-tile="${parentElement.focusedTile}"]`)?.focus({preventScroll: true});
+    if (!width || (!again && width === grid.drawnWidth)) return;
+    grid.drawnWidth = width;
+    const where = geometry(grid.data, width);
+    // a tile chosen with the keyboard keeps the focus through the rerun it starts (the buttons are placed afresh)
+    const focused = root.getRootNode().activeElement?.dataset?.tile;
+    drawCanvas(canvas, grid.data, grid.cells, where, getComputedStyle(root).color);
+    placeButtons(buttons, grid.data, where, showTip, hideTip, (tile) => grid.choose(tile));
+    buttons.querySelector(`[data-tile="${focused}"]`)?.focus({preventScroll: true});
   };
-  draw();
-  const resized = new ResizeObserver(draw);
-  resized.observe(root);
-  root.teardown = () => {
-    resized.disconnect();
-    if (root.isConnected) parentElement.focusedTile = parentElement.getRootNode().activeElement?.dataset?.tile;
-    root.remove();
+  const resized = new ResizeObserver(() => draw(false));
+
+  grid.show = (data, setTriggerValue) => {
+    Object.assign(grid, {data, cells: cellImage(data)});
+    grid.choose = (tile) => setTriggerValue("tile", [tile.layer, tile.head]);
+    root.style.height = `${data.height}px`;
+    canvas.setAttribute("aria-label", data.description);
+    tip.style.fontSize = `${data.text_px}px`;
+    hideTip();
+    draw(true);
+    resized.observe(root);
   };
-  return root.teardown;
+  grid.stop = () => resized.disconnect();
+  root.grid = grid;
+  return grid;
+}
+
+export default function (component) {
+  const {data, parentElement, setTriggerValue} = component;
+  const grid = parentElement.querySelector(".heads-grid")?.grid ?? newGrid(parentElement); // kept from the last run
+  grid.show(data, setTriggerValue);
+  return grid.stop;
 }

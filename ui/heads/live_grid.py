@@ -12,35 +12,21 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import plotly.colors
 import streamlit as st
 
 from ui.charts import chart_text
+from ui.components import component
 from ui.heads.grid import LABEL_COLOURS, LAYER_PX, GridParts
 from ui.heads.names import LABEL_INITIALS
-from ui.plain_figures import BLUES
+from ui.plain_figures import SHADES, blues_palette
 
 NAME = "heads_grid"
 KEY = "heads.grid"
-HERE = Path(__file__).resolve().parent
-SHADES = 250  # a tile's weights in 251 steps (0-250); 255 marks an empty cell
-EMPTY = 255
-
-
-@lru_cache(maxsize=1)
-def _sources() -> tuple[str, str]:
-    return (HERE / "live_grid.js").read_text(encoding="utf-8"), (HERE / "live_grid.css").read_text(encoding="utf-8")
-
-
-@lru_cache(maxsize=1)
-def palette() -> list[int]:
-    """Plotly's Blues at each of the 251 shades, as flat r, g, b bytes (the same colours as the Plotly grid)."""
-    colours = plotly.colors.sample_colorscale(BLUES, [i / SHADES for i in range(SHADES + 1)])
-    return [round(channel) for colour in colours for channel in plotly.colors.unlabel_rgb(colour)]
+SOURCES = Path(__file__).with_suffix("")  # live_grid.js and live_grid.css
+EMPTY = 255  # an empty cell (a tile's weights are shades 0-250)
 
 
 def margins(text_px: int) -> dict[str, int]:
@@ -57,7 +43,7 @@ def grid_data(parts: GridParts, chosen: tuple[int, int], text_px: int) -> dict:
         "rows": parts.canvas.shape[0], "columns": parts.canvas.shape[1], "n": parts.n, "band": parts.band,
         "layers": parts.n_layers, "heads": parts.n_heads,
         "cells": base64.b64encode(shades.astype(np.uint8).tobytes()).decode("ascii"), "empty": EMPTY,
-        "palette": palette(),
+        "palette": blues_palette(),
         "tiles": [{"layer": layer, "head": head, "label": parts.labels[(layer, head)], "lines": list(lines)}
                   for (layer, head), lines in zip(parts.tiles, parts.hovers)],
         "colours": LABEL_COLOURS, "initials": LABEL_INITIALS, "chosen": list(chosen), "text_px": text_px,
@@ -70,8 +56,7 @@ def grid_data(parts: GridParts, chosen: tuple[int, int], text_px: int) -> dict:
 def show_grid(parts: GridParts, chosen: tuple[int, int], on_choose: Callable[[], None]) -> None:
     """The grid, its text sized as the charts' (``ui.charts.chart_text``); a click on a tile calls ``on_choose``,
     which reads the tile from ``clicked_tile()``."""
-    js, css = _sources()
-    mount = st.components.v2.component(NAME, js=js, css=css)  # the same definition each run: registered once
+    mount = component(NAME, SOURCES)
     data = grid_data(parts, chosen, chart_text())
     mount(key=KEY, data=data, on_tile_change=on_choose, height=data["height"])
 
