@@ -76,8 +76,9 @@ def test_page_shows_the_chosen_head_with_its_evidence():
     app = _run(sentence=ANIMAL, layer="4", head="8")
     assert_head(app, 4, 8)
     assert any(m.value.startswith("**Evidence**") for m in app.markdown)
-    tables = [t.value for t in app.table]
-    assert any(t.index.name == "pronoun" and "it" in set(t.index) for t in tables), "where 'it' attends"
+    tables = [element.proto.body for element in app.get("html") if "<table" in element.proto.body]
+    assert any("<th>pronoun</th>" in table and '<th scope="row">it</th>' in table for table in tables), \
+        "where 'it' attends"
 
 
 def test_the_score_tables_are_built_only_while_their_expander_is_open():

@@ -21,6 +21,7 @@ from ui.heads.names import LABEL_NAMES, label_help, label_name, relation_name
 from ui.heads.presets import Candidates, preset_of
 from ui.heads.state import STATE
 from ui.heads.view import HeadsView
+from ui.html_table import html_table
 from ui.presenter import big_caption
 
 SPLIT_COLOURS = ("#0072B2", "#D55E00", "#BBBBBB", "#DDDDDD")  # right, wrong, other words, [CLS]/[SEP]
@@ -51,8 +52,8 @@ def _chosen_head(view: HeadsView) -> None:
     behaviour = describe_head(view.encoded, layer - 1, head - 1, chosen.label)
     st.markdown(f"**In your sentence.** {escape_markdown(behaviour.summary)}"
                 + (" *(Word level, whatever the units above.)*" if view.pieces else ""))
-    if behaviour.rows:  # a plain table: it takes the presenter's large text, a data grid would not
-        st.table(pd.DataFrame(behaviour.rows).set_index(next(iter(behaviour.rows[0]))))
+    if behaviour.rows:  # plain HTML: it takes the presenter's large text, a data grid would not (``ui.html_table``)
+        st.html(html_table(behaviour.rows))
 
 
 def _caption(view: HeadsView, chosen: HeadLabel, candidates: Candidates | None, split: PronounSplit | None) -> str:
