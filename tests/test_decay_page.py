@@ -100,14 +100,14 @@ def test_the_chart_gets_the_words_as_typed_for_the_browser_to_show_as_text():
 def _chart_point(chart, row: int, column: int) -> dict[str, float]:
     """Page coordinates of the centre of heatmap cell (row, column) of the decay chart, from its drawn layout."""
     return chart.evaluate("""(root, [row, column]) => {
-      const g = root.chart.g, box = root.getBoundingClientRect();
+      const g = root.kept.g, box = root.getBoundingClientRect();
       return {x: box.left + g.map.x + (column + 0.5) * g.cellW, y: box.top + g.map.y + (row + 0.5) * g.rowH};
     }""", [row, column])
 
 
 def _chart_shows(page, chart, condition: str) -> None:
     """Until ``condition``, a JavaScript expression of ``chart`` (the component's state), holds."""
-    page.wait_for_function(f"(root) => {{ const chart = root.chart; return {condition}; }}",
+    page.wait_for_function(f"(root) => {{ const chart = root.kept; return {condition}; }}",
                            arg=chart.element_handle(), timeout=60_000)
 
 
@@ -124,7 +124,7 @@ def test_distance_decay_page_in_a_browser(app_server, browser):
     page.locator(".js-plotly-plot").first.wait_for(timeout=240_000)  # the corpus chart
     assert page.get_by_text("Distance decay").first.is_visible()
     assert exceptions_on(page) == []
-    words = chart.evaluate("root => root.chart.data.words")
+    words = chart.evaluate("root => root.kept.data.words")
     chart.scroll_into_view_if_needed()
     tip = chart.locator(".tip")
     for column, shown in ((words.index("cabinet"), "“were” ← “cabinet”"), (words.index("<"), "“were” ← “<”")):

@@ -1,4 +1,5 @@
-"""Our small browser components (``st.components.v2``), each a script and a style sheet beside its Python module.
+"""Our small browser components (``st.components.v2``), each a script and a style sheet beside its Python module,
+after what they share (``components.js``: a tooltip, an element kept from run to run; ``components.css``).
 
 Defining a component again with the same name and sources, as every run does, registers it once; the files are read
 once per process."""
@@ -12,9 +13,15 @@ from typing import Any
 import streamlit as st
 
 
+SHARED = Path(__file__).with_suffix("")  # components.js and components.css
+
+
 @lru_cache(maxsize=None)
 def _sources(stem: Path) -> tuple[str, str]:
-    return stem.with_suffix(".js").read_text(encoding="utf-8"), stem.with_suffix(".css").read_text(encoding="utf-8")
+    def read(kind: str) -> str:
+        return "\n".join(path.with_suffix(kind).read_text(encoding="utf-8") for path in (SHARED, stem))
+
+    return read(".js"), read(".css")
 
 
 def component(name: str, stem: Path) -> Callable[..., Any]:

@@ -64,28 +64,23 @@ function drawMap(ctx, data, g, ink, font) {
       ctx.textAlign = "right";
       ctx.fillText(g.rowLabels[i], map.x - 6, map.y + (i + 0.5) * rowH);
     }
-    if (labelShown(i, g.columnStep, data.chosen)) {
-      ctx.save(); // the column's label, ending above its column (it leans left, over the rows' labels, not off the right)
-      ctx.translate(map.x + (i + 0.5) * cellW, map.y - 6);
-      ctx.rotate(SLANT);
-      ctx.textAlign = "right";
-      ctx.fillText(g.rowLabels[i], 0, 0);
-      ctx.restore();
+    if (labelShown(i, g.columnStep, data.chosen)) { // ending above its column: it leans left, never off the right
+      turnedText(ctx, g.rowLabels[i], map.x + (i + 0.5) * cellW, map.y - 6, SLANT, "right");
     }
   }
   ctx.font = `${t}px ${font}`;
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
   ctx.fillText(data.titles.columns, map.x + map.w / 2, 4, g.width - 8);
-  sideTitle(ctx, data.titles.rows, t * 0.2, map.y + map.h / 2);
+  turnedText(ctx, data.titles.rows, t * 0.2, map.y + map.h / 2, -Math.PI / 2, "center");
 }
 
-function sideTitle(ctx, text, x, y) {
+function turnedText(ctx, text, x, y, angle, align) {
+  // ``text`` turned by ``angle`` about its anchor (x, y), aligned there as ``align`` says.
   ctx.save();
   ctx.translate(x, y);
-  ctx.rotate(-Math.PI / 2);
-  ctx.textAlign = "center";
-  ctx.textBaseline = "top";
+  ctx.rotate(angle);
+  ctx.textAlign = align;
   ctx.fillText(text, 0, 0);
   ctx.restore();
 }
@@ -128,21 +123,17 @@ function drawBars(ctx, data, g, ink, font) {
     ctx.fillRect(bars.x + (j + 0.1) * cellW, y(value), 0.8 * cellW, y(0) - y(value));
   });
   ctx.fillStyle = ink;
-  for (let j = 0; j < n; j++) {
+  for (let j = 0; j < n; j++) { // the bar's word and offset, ending under its bar
     if (!labelShown(j, g.columnStep, data.chosen)) continue;
-    ctx.save(); // the bar's word and offset, falling to the left from under its bar
-    ctx.translate(bars.x + (j + 0.5) * cellW, bars.y + bars.h + 6);
-    ctx.rotate(-SLANT);
     ctx.font = `${j === data.chosen ? "bold " : ""}${t}px ${font}`;
-    ctx.textAlign = "right";
-    ctx.fillText(g.barLabels[j], 0, 0);
-    ctx.restore();
+    turnedText(ctx, g.barLabels[j], bars.x + (j + 0.5) * cellW, bars.y + bars.h + 6, -SLANT, "right");
   }
   ctx.font = `${t}px ${font}`;
   ctx.textAlign = "center";
   ctx.textBaseline = "bottom";
   ctx.fillText(data.titles.bars_x, g.width / 2, g.height - 4, g.width - 8); // squeezed if wider than the chart
-  sideTitle(ctx, data.titles.bars_y, t * 0.2, bars.y + bars.h / 2);
+  ctx.textBaseline = "top";
+  turnedText(ctx, data.titles.bars_y, t * 0.2, bars.y + bars.h / 2, -Math.PI / 2, "center");
 }
 
 function hit(g, x, y) {
@@ -168,16 +159,13 @@ function tipLines(data, spot) {
 }
 
 function newChart(parentElement) {
-  // The chart's elements, made once: a canvas keeps its pixels' memory from one sentence to the next (a new canvas's
-  // first drawing call allocated them: 15-35 ms on a page this size).
+  // The chart's elements, made once and drawn again for each sentence (``showKept``).
   const root = document.createElement("div");
   root.className = "decay-chart";
   const canvas = document.createElement("canvas");
   canvas.setAttribute("role", "img");
-  const tip = document.createElement("div");
-  tip.className = "tip";
-  tip.hidden = true;
-  root.append(canvas, tip);
+  root.append(canvas);
+  const tip = makeTip(root);
   parentElement.appendChild(root);
   const font = getComputedStyle(root).fontFamily;
   const chart = {root, data: null, g: null, choose: null};
@@ -204,21 +192,17 @@ function newChart(parentElement) {
     drawBars(ctx, data, g, ink, font);
   };
 
-  const hideTip = () => { tip.hidden = true; canvas.style.cursor = ""; };
+  const hideTip = () => { tip.hide(); canvas.style.cursor = ""; };
   canvas.addEventListener("mousemove", (event) => {
     const {g, data} = chart;
     const spot = g && hit(g, event.offsetX, event.offsetY);
     const lines = spot && tipLines(data, spot);
     if (!lines) return hideTip();
     canvas.style.cursor = spot.i !== undefined && spot.i !== data.chosen ? "pointer" : "";
-    tip.replaceChildren(...lines.map((line) => {
-      const row = document.createElement("div");
-      row.textContent = line;
-      return row;
-    }));
-    tip.hidden = false;
-    tip.style.left = `${Math.max(4, Math.min(event.offsetX + 14, root.clientWidth - tip.offsetWidth - 4))}px`;
-    tip.style.top = `${Math.max(4, Math.min(event.offsetY + 14, g.height - tip.offsetHeight - 4))}px`;
+    tip.show(lines, (box) => {
+      box.style.left = `${Math.max(4, Math.min(event.offsetX + 14, root.clientWidth - box.offsetWidth - 4))}px`;
+      box.style.top = `${Math.max(4, Math.min(event.offsetY + 14, g.height - box.offsetHeight - 4))}px`;
+    });
   });
   canvas.addEventListener("mouseleave", hideTip);
   canvas.addEventListener("click", (event) => {
@@ -233,19 +217,16 @@ function newChart(parentElement) {
     chart.choose = (row) => setTriggerValue("word", row);
     root.dataset.textPx = String(data.text_px);
     canvas.setAttribute("aria-label", data.description);
-    tip.style.fontSize = `${data.text_px}px`;
+    tip.size(data.text_px);
     hideTip();
     draw();
     resized.observe(root);
   };
   chart.stop = () => resized.disconnect();
-  root.chart = chart;
+  root.kept = chart;
   return chart;
 }
 
 export default function (component) {
-  const {data, parentElement, setTriggerValue} = component;
-  const chart = parentElement.querySelector(".decay-chart")?.chart ?? newChart(parentElement);
-  chart.show(data, setTriggerValue);
-  return chart.stop;
+  return showKept(component, ".decay-chart", newChart);
 }

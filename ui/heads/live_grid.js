@@ -106,32 +106,22 @@ function placeButtons(holder, data, where, showTip, hideTip, choose) {
 }
 
 function newGrid(parentElement) {
-  // The grid's elements, made once and drawn again for each run's data: a canvas keeps its pixels' memory from one
-  // run to the next (a new canvas's first drawing call allocates it: 15-35 ms for the decay page's chart).
+  // The grid's elements, made once and drawn again for each run's data (``showKept``).
   const root = document.createElement("div");
   root.className = "heads-grid";
   const canvas = document.createElement("canvas");
   canvas.setAttribute("role", "img");
   const buttons = document.createElement("div");
-  const tip = document.createElement("div");
-  tip.className = "tip";
-  tip.hidden = true;
-  root.append(canvas, buttons, tip);
+  root.append(canvas, buttons);
+  const tip = makeTip(root);
   parentElement.appendChild(root);
   const grid = {root, data: null, cells: null, drawnWidth: 0, choose: null};
 
-  const hideTip = () => { tip.hidden = true; };
-  const showTip = (tile, t) => {
-    tip.replaceChildren(...tile.lines.map((line) => {
-      const row = document.createElement("div");
-      row.textContent = line; // the sentence's words are the user's text: never parsed as HTML
-      return row;
-    }));
-    tip.hidden = false;
-    const left = Math.min(t.x + t.w + 6, root.clientWidth - tip.offsetWidth - 4);
-    tip.style.left = `${Math.max(4, left)}px`;
-    tip.style.top = `${Math.min(t.y, grid.data.height - tip.offsetHeight - 4)}px`;
-  };
+  const hideTip = () => tip.hide();
+  const showTip = (tile, t) => tip.show(tile.lines, (box) => { // beside the tile, within the grid
+    box.style.left = `${Math.max(4, Math.min(t.x + t.w + 6, root.clientWidth - box.offsetWidth - 4))}px`;
+    box.style.top = `${Math.min(t.y, grid.data.height - box.offsetHeight - 4)}px`;
+  });
   const draw = (again) => {
     const width = root.clientWidth;
     if (!width || (!again && width === grid.drawnWidth)) return;
@@ -150,19 +140,16 @@ function newGrid(parentElement) {
     grid.choose = (tile) => setTriggerValue("tile", [tile.layer, tile.head]);
     root.style.height = `${data.height}px`;
     canvas.setAttribute("aria-label", data.description);
-    tip.style.fontSize = `${data.text_px}px`;
+    tip.size(data.text_px);
     hideTip();
     draw(true);
     resized.observe(root);
   };
   grid.stop = () => resized.disconnect();
-  root.grid = grid;
+  root.kept = grid;
   return grid;
 }
 
 export default function (component) {
-  const {data, parentElement, setTriggerValue} = component;
-  const grid = parentElement.querySelector(".heads-grid")?.grid ?? newGrid(parentElement); // kept from the last run
-  grid.show(data, setTriggerValue);
-  return grid.stop;
+  return showKept(component, ".heads-grid", newGrid);
 }
