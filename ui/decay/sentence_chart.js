@@ -13,6 +13,10 @@ function shortened(text, chars) {
   return text.length > chars ? `${text.slice(0, chars - 1)}…` : text;
 }
 
+function signed(offset) {
+  return offset > 0 ? `+${offset}` : offset < 0 ? `−${-offset}` : "0";
+}
+
 function colourOf(data, value) {
   const shade = Math.round(Math.min(Math.max(value, 0), 1) * data.shades);
   return `rgb(${data.palette.slice(3 * shade, 3 * shade + 3).join(",")})`;
@@ -25,7 +29,7 @@ function layout(data, ctx, width) {
   const rowLabels = data.words.map((word, i) => shortened(`${i + 1} · ${word}`, data.label_chars));
   const barLabels = data.words.map((word, j) => {
     const offset = j - data.chosen;
-    return shortened(offset ? `${word} ${offset > 0 ? "+" : "−"}${Math.abs(offset)}` : word, data.label_chars);
+    return shortened(offset ? `${word} ${signed(offset)}` : word, data.label_chars);
   });
   const rise = (labels) => widest(labels) * Math.sin(SLANT) + t * Math.cos(SLANT);
   const left = 1.6 * t + widest(rowLabels) + 8;
@@ -131,7 +135,8 @@ function drawBars(ctx, data, g, ink, font) {
   ctx.font = `${t}px ${font}`;
   ctx.textAlign = "center";
   ctx.textBaseline = "bottom";
-  ctx.fillText(data.titles.bars_x, g.width / 2, g.height - 4, g.width - 8); // squeezed if wider than the chart
+  const title = data.titles.bars_x.replace("{word}", shortened(data.words[data.chosen], data.label_chars));
+  ctx.fillText(title, g.width / 2, g.height - 4, g.width - 8); // squeezed if wider than the chart
   ctx.textBaseline = "top";
   turnedText(ctx, data.titles.bars_y, t * 0.2, bars.y + bars.h / 2, -Math.PI / 2, "center");
 }
@@ -147,7 +152,6 @@ function hit(g, x, y) {
 
 function tipLines(data, spot) {
   // Plain text: the words are the user's, set as text and never parsed as HTML.
-  const signed = (offset) => (offset > 0 ? `+${offset}` : offset < 0 ? `−${-offset}` : "0");
   const i = spot.i ?? data.chosen, j = spot.j;
   const value = data.values[i][j];
   if (value === null) return null;
@@ -168,7 +172,7 @@ function newChart(parentElement) {
   const tip = makeTip(root);
   parentElement.appendChild(root);
   const font = getComputedStyle(root).fontFamily;
-  const chart = {root, data: null, g: null, choose: null};
+  const chart = {data: null, g: null, choose: null};
 
   const draw = () => {
     const width = root.clientWidth;
@@ -179,7 +183,8 @@ function newChart(parentElement) {
     const g = chart.g = {...layout(data, ctx, width), width, data};
     const ratio = window.devicePixelRatio || 1; // sharp on a projector's scaled display
     const [w, h] = [Math.round(width * ratio), Math.round(g.height * ratio)];
-    if (canvas.width !== w || canvas.height !== h) [canvas.width, canvas.height] = [w, h]; // new pixels: only if resized
+    // new pixels only if resized: keeping them is what makes a redraw cheap (``showKept``)
+    if (canvas.width !== w || canvas.height !== h) [canvas.width, canvas.height] = [w, h];
     canvas.style.width = `${width}px`;
     canvas.style.height = `${g.height}px`;
     root.style.height = `${g.height}px`;

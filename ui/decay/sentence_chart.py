@@ -42,15 +42,11 @@ def chart_data(matrix: np.ndarray, words: list[str], chosen: int, description: s
         "palette": blues_palette(), "shades": SHADES,
         "colours": {"before": "#1f77b4", "after": "#ff7f0e", "frame": "#d62728", "left_out": HEATMAP_BACKGROUND},
         "titles": {"columns": "the word changed (j)", "rows": "the word measured (i)", "scale": SCALE_TITLE,
-                   "bars_x": f"words before “{_shortened(words[chosen])}” (blue) and after it (orange)",
+                   "bars_x": "words before “{word}” (blue) and after it (orange)",  # the chosen word, cut as labels
                    "bars_y": SCALE_TITLE},
         "text_px": text_px, "row_px": row_px, "map_max_px": MAP_MAX_PX, "bars_px": BARS_ROWS * row_px,
         "label_chars": LABEL_CHARS,
     }
-
-
-def _shortened(word: str) -> str:
-    return word if len(word) <= LABEL_CHARS else word[:LABEL_CHARS - 1] + "…"
 
 
 def show_sentence_chart(matrix: np.ndarray, words: list[str], chosen: int, description: str) -> None:

@@ -115,7 +115,7 @@ function newGrid(parentElement) {
   root.append(canvas, buttons);
   const tip = makeTip(root);
   parentElement.appendChild(root);
-  const grid = {root, data: null, cells: null, drawnWidth: 0, choose: null};
+  const grid = {data: null, cells: null, drawnWidth: 0, choose: null};
 
   const hideTip = () => tip.hide();
   const showTip = (tile, t) => tip.show(tile.lines, (box) => { // beside the tile, within the grid
